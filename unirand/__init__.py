@@ -1,0 +1,31 @@
+"""unirand: one functional random-number API whose streams agree across NumPy, PyTorch and JAX.
+
+``unirand.key(seed)`` is a JAX-compatible Threefry-2x32 key; its ``bits`` and ``uniform``
+streams equal ``jax.random``'s bit for bit on every backend.  Importing unirand imports neither
+torch nor jax.
+"""
+
+from ._api import (
+    bits as bits,
+    fold_in as fold_in,
+    key as key,
+    key_data as key_data,
+    split as split,
+    uniform as uniform,
+    wrap_key_data as wrap_key_data,
+)
+from ._key import Key as Key, ThreefryKey as ThreefryKey
+from ._version import __version__ as __version__
+
+__all__ = [
+    "Key",
+    "ThreefryKey",
+    "__version__",
+    "bits",
+    "fold_in",
+    "key",
+    "key_data",
+    "split",
+    "uniform",
+    "wrap_key_data",
+]

@@ -1,0 +1,206 @@
+"""Keys: the ``Key`` protocol and the portable Threefry-2x32 key.
+
+A portable key is a value: its data is a ``uint32`` array of shape ``batch + (2,)`` in some
+array library, and nothing about it ever changes.  Splitting or folding in makes a new key.
+Keys are hashable and comparable by value, pickle to their data, and are JAX pytrees (the
+data is the leaf), so they pass through ``jax.jit`` and ``jax.vmap``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
+
+import numpy as np
+
+from . import backends
+from .backends import Backend
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["Key", "ThreefryKey"]
+
+
+@runtime_checkable
+class Key(Protocol):
+    """What every unirand key offers (portable keys today; native adapters implement it too)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def impl(self) -> str: ...
+
+    def split(self, num: int | Sequence[int] = 2) -> Key: ...
+
+    def fold_in(self, data: int) -> Key: ...
+
+    def bits(self, shape: Any = (), dtype: Any = "uint32", **kw: Any) -> Any: ...
+
+    def uniform(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
+
+
+class ThreefryKey:
+    """A JAX-compatible Threefry-2x32 key whose streams are ``jax.random``'s on every backend."""
+
+    __slots__ = ("_data", "_backend")
+
+    impl = "threefry2x32"
+
+    def __init__(self, data: Any, backend: Backend) -> None:
+        self._data = data
+        self._backend = backend
+        _register_pytree_once()
+
+    @classmethod
+    def _from_parts(cls, data: Any, backend: Backend) -> ThreefryKey:
+        key = object.__new__(cls)
+        key._data = data
+        key._backend = backend
+        return key
+
+    # -- shape and indexing ------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._data.shape[:-1])
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    @property
+    def xp(self) -> str:
+        """Name of the array library the key lives in."""
+        return self._backend.name
+
+    @property
+    def device(self) -> Any:
+        return self._backend.device_of(self._data)
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a single key (shape ()); only split keys have a length")
+        return self.shape[0]
+
+    def __getitem__(self, index: Any) -> ThreefryKey:
+        if not self.shape:
+            raise TypeError("a single key (shape ()) cannot be indexed")
+        idx = index if isinstance(index, tuple) else (index,)
+        try:
+            data = self._data[(*idx, slice(None))]
+        except IndexError as e:
+            raise IndexError(f"index {index!r} out of range for keys of shape {self.shape}") from e
+        if data.ndim == 0 or data.shape[-1] != 2:
+            raise IndexError(f"index {index!r} reaches into the key data of shape {self.shape}")
+        return ThreefryKey._from_parts(data, self._backend)
+
+    def __iter__(self) -> Iterator[ThreefryKey]:
+        for i in range(len(self)):
+            yield self[i]
+
+    # -- operations (the functions in unirand are the documented forms) ------------------------
+    def split(self, num: int | Sequence[int] = 2) -> ThreefryKey:
+        from ._api import split
+
+        return split(self, num)
+
+    def fold_in(self, data: Any) -> ThreefryKey:
+        from ._api import fold_in
+
+        return fold_in(self, data)
+
+    def bits(self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None) -> Any:
+        from ._api import bits
+
+        return bits(self, shape, dtype, xp=xp, device=device)
+
+    def uniform(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        minval: Any = 0.0,
+        maxval: Any = 1.0,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._api import uniform
+
+        return uniform(self, shape, dtype, minval, maxval, xp=xp, device=device)
+
+    def to(self, xp: Any, device: Any = None) -> ThreefryKey:
+        """The same key with its data in another array library and/or on another device."""
+        target = backends.resolve(xp)
+        dev = target.resolve_device(device)
+        if target is self._backend:
+            data = target.to_device(self._data, dev)
+        else:
+            data = target.from_numpy(self._backend.to_numpy(self._data), dev)
+        return ThreefryKey._from_parts(data, target)
+
+    # -- value semantics ------------------------------------------------------------------------
+    def _host(self) -> np.ndarray:
+        if self._backend.is_traced(self._data):
+            raise TypeError("a key traced by jax.jit/vmap has no concrete value to hash or compare")
+        return self._backend.to_numpy(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ThreefryKey):
+            return NotImplemented
+        a, b = self._host(), other._host()
+        return a.shape == b.shape and bool(np.array_equal(a, b))
+
+    def __hash__(self) -> int:
+        a = self._host()
+        return hash((self.impl, a.shape, a.tobytes()))
+
+    def __reduce__(self) -> Any:
+        device = self.device
+        return (_unpickle, (self.impl, self._host(), self._backend.name, str(device) if device else None))
+
+    def __repr__(self) -> str:
+        if self._backend.is_traced(self._data):
+            return f"ThreefryKey(shape={self.shape}, traced, xp={self.xp})"
+        data = self._host()
+        body = data.tolist() if data.size <= 8 else f"<{data.size // 2} keys>"
+        return f"ThreefryKey(shape={self.shape}, data={body}, xp={self.xp})"
+
+
+def _unpickle(impl: str, data: np.ndarray, backend: str, device: str | None) -> ThreefryKey:
+    """Restore a key in the library it was pickled from; NumPy if that library is missing here.
+
+    A device that does not exist here (a GPU key unpickled on a CPU machine) falls back to the
+    library's default device: key data is 8 bytes per key and its streams do not depend on it.
+    """
+    if impl != ThreefryKey.impl:
+        raise ValueError(f"unknown key impl {impl!r} in pickle")
+    try:
+        target = backends.by_name(backend)
+    except ImportError:
+        target = backends.by_name("numpy")
+    try:
+        dev = target.resolve_device(device)
+    except ValueError:
+        dev = None
+    return ThreefryKey(target.from_numpy(np.asarray(data, np.uint32), dev), target)
+
+
+_PYTREE_REGISTERED = False
+
+
+def _register_pytree_once() -> None:
+    """Register ThreefryKey with JAX once JAX is loaded (never imports JAX itself)."""
+    global _PYTREE_REGISTERED
+    if not _PYTREE_REGISTERED and "jax" in sys.modules:
+        _PYTREE_REGISTERED = True
+        from .backends.jax import register_pytree
+
+        register_pytree(ThreefryKey)

@@ -1,0 +1,42 @@
+"""Any other array-API library (array-api-strict, CuPy, ...): the reference engine as it is.
+
+Words are uint32 with wrap-around.  Bit reinterpretation, which the standard lacks, goes
+through ``.view`` where the array has it (CuPy) and through a host NumPy copy otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._base import Backend
+
+
+class ArrayAPIBackend(Backend):
+    def __init__(self, xp: Any, name: str) -> None:
+        super().__init__(xp)
+        self.name = name
+
+    def resolve_device(self, device: Any) -> Any:
+        if device is None:
+            return None
+        info = getattr(self.xp, "__array_namespace_info__", None)
+        if info is not None:
+            devices = info().devices()
+            for d in devices:
+                if d == device or str(d) == str(device):
+                    return d
+            raise ValueError(f"device for {self.name} must be one of {devices}; got {device!r}")
+        return device
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        try:
+            return np.from_dlpack(x)
+        except Exception:  # noqa: BLE001 - e.g. a non-CPU device: go through the library
+            return np.asarray(x)
+
+    def bitcast(self, x: Any, name: str) -> Any:
+        if hasattr(x, "view") and not self.name == "array_api_strict":
+            return x.view(np.dtype(name))
+        return super().bitcast(x, name)
