@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import unirand
 VECTORS = Path(__file__).resolve().parent.parent / "conformance" / "vectors"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str = "jax_threefry2x32.v1.json") -> dict[str, Any]:
     return json.loads((VECTORS / name).read_text())
 
@@ -60,7 +60,9 @@ def assert_matches(case: dict[str, Any], got: np.ndarray) -> None:
     if "hex" in want:
         if raw.hex() != want["hex"]:
             expected = np.frombuffer(bytes.fromhex(want["hex"]), got.dtype).reshape(got.shape)
-            bad = np.flatnonzero(got.view(np.uint8).reshape(-1) != expected.view(np.uint8).reshape(-1))
+            bad = np.flatnonzero(
+                got.view(np.uint8).reshape(-1) != expected.view(np.uint8).reshape(-1)
+            )
             raise AssertionError(
                 f"{case['name']}: {bad.size} differing bytes; first differing value: got "
                 f"{got.reshape(-1)[bad[0] // got.itemsize]!r}, want "

@@ -104,5 +104,10 @@ def test_vmap_over_split_keys():
     jax = load("jax") and pytest.importorskip("jax")
     keys = unirand.split(unirand.key(3), 4).to(jax)
     batched = jax.vmap(lambda k: unirand.uniform(k, (5,), minval=0.1, maxval=0.7))(keys)
-    one_by_one = np.stack([np.asarray(unirand.uniform(k, (5,), minval=0.1, maxval=0.7)) for k in unirand.split(unirand.key(3), 4)])
+    one_by_one = np.stack(
+        [
+            np.asarray(unirand.uniform(k, (5,), minval=0.1, maxval=0.7))
+            for k in unirand.split(unirand.key(3), 4)
+        ]
+    )
     assert np.asarray(batched).tobytes() == one_by_one.tobytes()

@@ -78,7 +78,9 @@ def wrap_key_data(data: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
         host = _host_words(backend.to_numpy(data))
         data = backend.from_numpy(host, backend.device_of(data))
     if len(data.shape) == 0 or data.shape[-1] != 2:
-        raise ValueError(f"data must have a last axis of size 2 (threefry2x32); got shape {tuple(data.shape)}")
+        raise ValueError(
+            f"data must have a last axis of size 2 (threefry2x32); got shape {tuple(data.shape)}"
+        )
     return ThreefryKey(backend.key_array(data), backend)
 
 
@@ -89,8 +91,10 @@ def _is_uint32(backend: Backend, data: Any) -> bool:
 def _host_words(data: Any) -> np.ndarray:
     try:
         a = np.asarray(data)
-    except Exception as e:  # noqa: BLE001
-        raise TypeError(f"data must be an array of uint32 key words; got {type(data).__name__}") from e
+    except Exception as e:
+        raise TypeError(
+            f"data must be an array of uint32 key words; got {type(data).__name__}"
+        ) from e
     if a.size == 0 and a.dtype == np.float64:
         a = a.astype(np.uint32)
     if a.dtype.kind not in "ui":
@@ -126,7 +130,11 @@ def fold_in(key: ThreefryKey, data: Any) -> ThreefryKey:
     backend = key._backend
     if _is_integer(data):
         value: Any = as_fold_in_data(data)
-    elif backends.backend_of(data) is backend and tuple(data.shape) == () and _is_uint32(backend, data):
+    elif (
+        backends.backend_of(data) is backend
+        and tuple(data.shape) == ()
+        and _is_uint32(backend, data)
+    ):
         value = data  # a uint32 scalar array, e.g. a loop index inside jax.jit
     else:
         raise TypeError(
@@ -168,7 +176,7 @@ def uniform(
     xp: Any = None,
     device: Any = None,
 ) -> Any:
-    """Floats in ``[minval, maxval)``, ``jax.random.uniform`` bit for bit (XLA:CPU's FMA included)."""
+    """Floats in ``[minval, maxval)``: ``jax.random.uniform`` bit for bit, XLA:CPU FMA included."""
     _single(_check_key(key), "uniform")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)

@@ -46,7 +46,7 @@ def canonical(dtype: Any, allowed: tuple[str, ...], *, argument: str = "dtype") 
     """Validate ``dtype`` against ``allowed`` names and return its canonical name."""
     try:
         name = dtype_name(dtype)
-    except Exception:  # noqa: BLE001 - any odd object is simply not a dtype
+    except Exception:
         name = repr(dtype)
     if name not in allowed:
         raise TypeError(f"{argument} must be one of {', '.join(allowed)}; got {dtype!r}")

@@ -18,7 +18,8 @@ Only ``+ - *``, comparisons and integer bit operations are used, so every IEEE b
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Bitcast = Callable[[Any, str], Any]
 

@@ -9,7 +9,8 @@ data is the leaf), so they pass through ``jax.jit`` and ``jax.vmap``.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Key(Protocol):
 class ThreefryKey:
     """A JAX-compatible Threefry-2x32 key whose streams are ``jax.random``'s on every backend."""
 
-    __slots__ = ("_data", "_backend")
+    __slots__ = ("_backend", "_data")
 
     impl = "threefry2x32"
 
@@ -117,7 +118,9 @@ class ThreefryKey:
 
         return fold_in(self, data)
 
-    def bits(self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None) -> Any:
+    def bits(
+        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
+    ) -> Any:
         from ._api import bits
 
         return bits(self, shape, dtype, xp=xp, device=device)
@@ -164,7 +167,10 @@ class ThreefryKey:
 
     def __reduce__(self) -> Any:
         device = self.device
-        return (_unpickle, (self.impl, self._host(), self._backend.name, str(device) if device else None))
+        return (
+            _unpickle,
+            (self.impl, self._host(), self._backend.name, str(device) if device else None),
+        )
 
     def __repr__(self) -> str:
         if self._backend.is_traced(self._data):

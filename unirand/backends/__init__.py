@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from ._base import Backend
 
-__all__ = ["Backend", "KNOWN", "resolve", "backend_of", "by_name"]
+__all__ = ["Backend", "KNOWN", "resolve", "backend_of", "by_name", "to_numpy"]
 
 #: accepted names (and module names) -> canonical backend name
 _ALIASES = {
@@ -34,7 +34,7 @@ _ALIASES = {
 KNOWN = ("numpy", "torch", "jax", "array_api_strict", "cupy")
 
 
-@lru_cache(maxsize=None)
+@cache
 def by_name(name: str) -> Backend:
     """The backend called ``name`` (canonical), importing its library now."""
     if name == "numpy":
@@ -92,3 +92,9 @@ def backend_of(x: Any) -> Backend | None:
     if module == "cupy":
         return by_name("cupy")
     return None
+
+
+def to_numpy(x: Any) -> Any:
+    """A host NumPy copy of an array of any supported library (bfloat16 via ml_dtypes)."""
+    backend = backend_of(x)
+    return backend.to_numpy(x) if backend is not None else __import__("numpy").asarray(x)

@@ -199,9 +199,7 @@ def affine_bounds(backend: Backend, dtype: str, minval: Any, maxval: Any, device
         mk = xp.asarray(m, dtype=compute, device=device)
         rk = xp.asarray(r, dtype=compute, device=device)
         return Bounds(mk, rk, exact)
-    target = backend.dtype(dtype)
-    lo = xp.astype(_as_array(backend, minval, device), target)
-    hi = xp.astype(_as_array(backend, maxval, device), target)
+    lo, hi = (_bound_array(backend, v, dtype, device) for v in (minval, maxval))
     r = hi - lo  # rounded in the output dtype, as in JAX
     return Bounds(xp.astype(lo, compute), xp.astype(r, compute), False)
 
@@ -235,10 +233,16 @@ def _is_host_scalar(v: Any) -> bool:
     return isinstance(v, (int, float)) or (isinstance(v, (np.generic, np.ndarray)) and v.ndim == 0)
 
 
-def _as_array(backend: Backend, v: Any, device: Any) -> Any:
+def _bound_array(backend: Backend, v: Any, dtype: str, device: Any) -> Any:
+    """A bound as an array of the output dtype; host scalars are rounded once, from their value
+    (a library's default float dtype must not round them first)."""
+    if _is_host_scalar(v):
+        return backend.from_numpy(np.asarray(np.asarray(v).astype(numpy_dtype(dtype))), device)
+    xp = backend.xp
     try:
-        return backend.xp.asarray(v, device=device) if device is not None else backend.xp.asarray(v)
-    except Exception as e:  # noqa: BLE001
+        arr = xp.asarray(v, device=device) if device is not None else xp.asarray(v)
+        return xp.astype(arr, backend.dtype(dtype))
+    except Exception as e:
         raise TypeError(
             f"minval/maxval must be numbers or arrays of {backend.name}; got {type(v).__name__}"
         ) from e

@@ -9,9 +9,10 @@ Temporaries stay at three chunk buffers per thread.  The golden vectors test thi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import array_api_compat.numpy as compat_np
 import numpy as np
@@ -162,9 +163,7 @@ def _run_chunks(k0: int, k1: int, n: int, fill: Fill) -> None:
         m = stop - start
         # chunks never straddle a multiple of 2**32, so the high counter word is constant
         x0 = np.full(m, start >> 32, _U32)
-        x1 = np.arange(start & 0xFFFFFFFF, (start & 0xFFFFFFFF) + m, dtype=np.uint64).astype(
-            _U32
-        )
+        x1 = np.arange(start & 0xFFFFFFFF, (start & 0xFFFFFFFF) + m, dtype=np.uint64).astype(_U32)
         t = np.empty(m, _U32)
         _block(k0, k1, x0, x1, t)
         fill(start, stop, x0, x1, t)

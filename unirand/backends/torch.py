@@ -48,17 +48,27 @@ class TorchBackend(Backend):
         try:
             return torch.device(device)
         except (RuntimeError, TypeError) as e:
-            raise ValueError(f"device must be a torch device (e.g. 'cpu', 'cuda:0'); got {device!r}") from e
+            raise ValueError(
+                f"device must be a torch device (e.g. 'cpu', 'cuda:0'); got {device!r}"
+            ) from e
 
     def from_numpy(self, a: np.ndarray, device: Any = None) -> Any:
         if a.dtype == np.uint32:  # torch.from_numpy has no uint32 before 2.3
             return torch.from_numpy(a.astype(np.int64)).to(device=device, dtype=torch.uint32)
+        if a.dtype.name == "bfloat16":  # ml_dtypes' bfloat16 is unknown to torch.from_numpy
+            return (
+                torch.from_numpy(np.ascontiguousarray(a).view(np.int16))
+                .view(torch.bfloat16)
+                .to(device)
+            )
         return torch.from_numpy(np.ascontiguousarray(a)).to(device)
 
     def to_numpy(self, x: Any) -> np.ndarray:
         x = x.detach().cpu()
-        if x.dtype == torch.uint32:
-            return x.to(torch.int64).numpy().astype(np.uint32)
+        if x.dtype == torch.bfloat16:
+            import ml_dtypes
+
+            return x.view(torch.int16).numpy().view(ml_dtypes.bfloat16)
         return x.numpy()
 
     def to_device(self, x: Any, device: Any) -> Any:

@@ -1,0 +1,42 @@
+"""``import unirand`` imports no backend it does not need; the public names stay as documented."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import unirand
+
+
+def test_import_loads_neither_torch_nor_jax():
+    code = (
+        "import sys, unirand; k = unirand.key(1); unirand.uniform(k, (3,)); unirand.split(k);"
+        "bad = [m for m in ('torch', 'jax', 'array_api_strict', 'cupy') if m in sys.modules];"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_public_names():
+    assert sorted(unirand.__all__) == sorted(
+        [
+            "Key",
+            "ThreefryKey",
+            "__version__",
+            "bits",
+            "fold_in",
+            "key",
+            "key_data",
+            "split",
+            "uniform",
+            "wrap_key_data",
+        ]
+    )
+    for name in unirand.__all__:
+        assert hasattr(unirand, name)
+
+
+def test_py_typed_ships():
+    from importlib.resources import files
+
+    assert files("unirand").joinpath("py.typed").is_file()
