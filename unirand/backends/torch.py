@@ -1,8 +1,11 @@
-"""PyTorch: the reference engine with 32-bit words carried in int64.
+"""PyTorch: the reference engine with 32-bit words carried in int64, and a fast hash in int32.
 
-torch has no add or shift kernels for ``torch.uint32`` (2.13), so each word lives in an int64
-tensor in [0, 2**32) and is masked after every add and left shift.  Nothing here assumes the
-CPU: the same operations run on CUDA or any other device.
+torch has no add or shift kernels for ``torch.uint32`` (2.13), so the reference engine carries
+each word in an int64 tensor in [0, 2**32), masked after every add and left shift.  The hash
+itself, the hot loop, runs in place on int32 tensors instead: two's-complement adds, xors and
+left shifts give the same bits as uint32 ones, and the logical right shift is an arithmetic
+shift masked to its low bits.  On the CPU it works on cache-sized chunks.  The golden vectors
+test this path; nothing here assumes the CPU.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import array_api_compat.torch as compat_torch
 import numpy as np
 import torch
 
+from ..threefry import MASK32, PARITY, ROTATIONS, Words
 from ._base import Backend
+
+CHUNK = 1 << 16
 
 _DTYPES = {
     "uint8": torch.uint8,
@@ -80,5 +86,66 @@ class TorchBackend(Backend):
     def words_to_u32(self, x: Any) -> Any:
         return x.to(torch.uint32)
 
+    def _hash(self, data: Any, n: int, device: Any) -> tuple[Any, Any, Any]:
+        device = torch.device(data.device if device is None else device)
+        k0, k1 = (int(v) for v in data.to(torch.int64).tolist())
+        return (device, *_hash_int32(k0, k1, n, device))
+
+    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        device, x0, x1 = self._hash(data, _numel(shape), device)
+        if dtype == "uint64":
+            mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
+            out = ((x0.to(torch.int64) << 32) | (x1.to(torch.int64) & mask)).view(torch.uint64)
+        else:
+            x0.bitwise_xor_(x1)
+            # int32 -> uint8/uint16 conversion is modular: it keeps the low bits
+            out = x0.view(torch.uint32) if dtype == "uint32" else x0.to(_DTYPES[dtype])
+        return out.reshape(shape)
+
+    def raw_words(self, data: Any, n: int, device: Any) -> tuple[Words, Any, Any]:
+        device, x0, x1 = self._hash(data, n, device)
+        mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
+        return self.words(device), x0.to(torch.int64) & mask, x1.to(torch.int64) & mask
+
 
 BACKEND = TorchBackend()
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _s32(v: int) -> int:
+    """The int32 with the bits of the uint32 ``v``."""
+    v &= MASK32
+    return v - (1 << 32) if v >= 1 << 31 else v
+
+
+def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
+    """Threefry-2x32 (20 rounds) of counters 0..n-1, as two int32 tensors of the hash words."""
+    idx = torch.arange(n, dtype=torch.int64, device=device)
+    x0 = (idx >> 32).to(torch.int32)
+    x1 = (idx & MASK32).to(torch.int32)  # wraps into the int32 with the same bits
+    del idx
+    ks = (k0, k1, k0 ^ k1 ^ PARITY)
+    step = CHUNK if device.type == "cpu" else max(n, 1)
+    t = torch.empty(min(step, n), dtype=torch.int32, device=device)
+    for start in range(0, n, step):
+        a, b = x0[start : start + step], x1[start : start + step]
+        tmp = t[: a.shape[0]]
+        a.add_(_s32(ks[0]))
+        b.add_(_s32(ks[1]))
+        for r in range(20):
+            rot = ROTATIONS[r % 8]
+            a.add_(b)
+            torch.bitwise_left_shift(b, rot, out=tmp)
+            b.bitwise_right_shift_(32 - rot).bitwise_and_((1 << rot) - 1)
+            b.bitwise_or_(tmp).bitwise_xor_(a)
+            if r % 4 == 3:
+                i = r // 4
+                a.add_(_s32(ks[(i + 1) % 3]))
+                b.add_(_s32(ks[(i + 2) % 3] + i + 1))
+    return x0, x1
