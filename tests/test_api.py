@@ -286,3 +286,18 @@ def test_uniform_mixed_scalar_and_array_bounds_on_torch(dtype):
     out = unirand.uniform(lo, (6,), dtype, torch.tensor(-3.3, dtype=getattr(torch, dtype)), 5.1)
     ref = unirand.uniform(k, (6,), dtype, -3.3, 5.1)
     assert to_numpy(out).tobytes() == ref.tobytes()
+
+
+def test_numpy_key_enters_jit_and_vmap():
+    load("jax")
+    import jax
+
+    k = unirand.key(6)
+    want = unirand.uniform(k, (3,), minval=0.1, maxval=0.7)
+    got = jax.jit(lambda key: unirand.uniform(key, (3,), minval=0.1, maxval=0.7))(k)
+    assert np.asarray(got).tobytes() == want.tobytes()
+    keys = unirand.split(k, 4)  # NumPy keys, batched by vmap
+    out = jax.vmap(lambda key: unirand.bits(key, (2,)))(keys)
+    assert np.asarray(out).tobytes() == np.stack([unirand.bits(x, (2,)) for x in keys]).tobytes()
+    back = jax.jit(lambda key: unirand.split(key, 2))(k)  # keys come out of jit on JAX
+    assert back.xp == "jax" and back == unirand.split(k, 2)

@@ -125,9 +125,17 @@ REFERENCE = JaxReferenceBackend()
 
 
 def register_pytree(cls: type) -> None:
-    """Make portable keys JAX pytrees: the key data is the leaf, the backend the aux data."""
-    jax.tree_util.register_pytree_node(
-        cls,
-        lambda k: ((k._data,), k._backend),
-        lambda backend, children: cls._from_parts(children[0], backend),
-    )
+    """Make portable keys JAX pytrees: the key data is the leaf, the backend the aux data.
+
+    A key of another library that enters ``jax.jit``/``jax.vmap`` comes back with JAX arrays
+    (tracers) as data; it then lives on JAX.  Leaves that are not arrays (JAX's tree utilities
+    pass sentinels) keep the original backend.
+    """
+
+    def unflatten(backend: Backend, children: Any) -> Any:
+        (data,) = children
+        if not isinstance(backend, JaxBackend) and isinstance(data, jax.Array):
+            backend = BACKEND
+        return cls._from_parts(data, backend)
+
+    jax.tree_util.register_pytree_node(cls, lambda k: ((k._data,), k._backend), unflatten)

@@ -98,36 +98,47 @@ class NumpyBackend(Backend):
         self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
     ) -> Any:
         bounds = affine_bounds(self, dtype, minval, maxval, device)
-        chunked = bounds.m.ndim == 0 and bounds.r.ndim == 0
-        if dtype in ("float16", "bfloat16") or not chunked:
-            f = self.mantissa_floats(data, int(np.prod(shape, dtype=np.int64)), dtype, device)
+        n = int(np.prod(shape, dtype=np.int64))
+        if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape
+            f = self.mantissa_floats(data, n, dtype, device)
             return apply_affine(self, f.reshape(shape), dtype, bounds)
         k0, k1 = (int(v) for v in data)
-        n = int(np.prod(shape, dtype=np.int64))
-        out = np.empty(n, np.dtype(dtype))
+        out = np.empty(n, numpy_dtype(dtype))
         nmant = MANTISSA[dtype]
-        one = np.array(1.0, dtype).view(np.dtype(f"uint{WIDTH[dtype]}"))
         trivial = bounds.exact_product and float(bounds.r) == 1.0 and _is_plus_zero(bounds.m)
 
         def fill(start: int, stop: int, x0: np.ndarray, x1: np.ndarray, t: np.ndarray) -> None:
             o = out[start:stop]
-            if dtype == "float32":
+            if dtype == "float32":  # JAX's own construction: mantissa bits under 1.0, minus 1
                 np.bitwise_xor(x0, x1, out=x0)
                 x0 >>= _U32(32 - nmant)
-                x0 |= one
+                x0 |= _ONE_F32
                 np.subtract(x0.view(np.float32), np.float32(1.0), out=o)
-            else:
+            elif dtype == "float64":
                 ob = o.view(np.uint64)
                 np.left_shift(x0, 20, out=ob, dtype=np.uint64, casting="unsafe")
                 x1 >>= _U32(12)
                 ob |= x1
-                ob |= one
+                ob |= _ONE_F64
                 o -= 1.0
+            else:  # 16-bit floats: the float32 value k * 2**-nmant, then the 16-bit affine map
+                rng_bits = 8 if nmant < 8 else 16
+                np.bitwise_xor(x0, x1, out=x0)
+                x0 &= _U32((1 << rng_bits) - 1)
+                x0 >>= _U32(rng_bits - nmant)
+                f = x0.astype(np.float32)
+                f *= np.float32(2.0**-nmant)
+                o[...] = apply_affine(self, f, dtype, bounds)
+                return
             if not trivial:
                 o[...] = apply_affine(self, o, dtype, bounds)
 
         _run_chunks(k0, k1, n, fill)
         return out.reshape(shape)
+
+
+_ONE_F32 = np.float32(1.0).view(np.uint32)
+_ONE_F64 = np.float64(1.0).view(np.uint64)
 
 
 def _is_plus_zero(m: Any) -> bool:
