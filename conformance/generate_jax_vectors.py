@@ -3,7 +3,8 @@
 What it does
     Builds keys with ``jax.random.key`` from a fixed list of seeds, applies fixed chains of
     ``split`` / ``index`` / ``fold_in``, and records what ``jax.random.key_data``,
-    ``jax.random.bits`` and ``jax.random.uniform`` return, byte for byte. The configuration is
+    ``jax.random.bits``, ``jax.random.uniform`` and ``jax.random.normal`` return, byte for
+    byte. The configuration is
     pinned and asserted: ``jax_enable_x64=True``, ``jax_threefry_partitionable=True`` (the
     default since jax 0.5.0) and the default implementation ``threefry2x32``. Only jax, numpy and
     ml_dtypes are used; ``unirand`` is never imported, so the vectors are an independent oracle.
@@ -25,6 +26,8 @@ Change policy
 Note: ``uniform`` computes ``floats * (maxval - minval) + minval``, which XLA:CPU contracts into
 one fused multiply-add on hosts with FMA. Ranges whose width is not a power of two (e.g.
 [0.1, 0.7)) therefore depend on the generating host; the header records ``cpu_has_fma``.
+``normal`` depends on the host the same way (XLA:CPU's FMA contraction in ``erf_inv``), and its
+float64 values on the host C library's ``log``: the header records the glibc version.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import argparse
 import hashlib
 import json
 import pathlib
+import platform
 import sys
 
 import jax
@@ -119,6 +123,8 @@ def _header() -> dict:
         "impl": jax.config.jax_default_prng_impl,
         "platform": jax.default_backend(),
         "cpu_has_fma": _cpu_has_fma(),
+        "machine": platform.machine(),
+        "libc": "-".join(platform.libc_ver()),
         "inline_hex_max_bytes": INLINE_HEX_MAX_BYTES,
         "note": NOTE,
     }
@@ -178,6 +184,8 @@ def _evaluate(case: dict) -> np.ndarray:
             out = np.asarray(
                 jax.random.uniform(key, shape, dtype, minval=case["minval"], maxval=case["maxval"])
             )
+    elif fn == "normal":
+        out = np.asarray(jax.random.normal(key, shape, dtype))
     else:
         raise ValueError(f"unknown fn {fn!r}")
     _require(out.dtype == dtype and out.shape == shape, (case["name"], out.dtype, out.shape))
@@ -366,6 +374,19 @@ def _cases() -> list[dict]:
                 add(name, seed, [], "uniform", shape, dtype, lo, hi)
         name = f"uniform/{dtype}/seed=1234/{_range_tag(0.1, 0.7)}/{LARGE}"
         add(name, 1234, [], "uniform", (LARGE,), dtype, 0.1, 0.7)
+
+    # normal: every float type and shape, tails exercised by large draws (float32: 10**6).
+    for dtype in FLOAT_DTYPES:
+        for shape in SHAPES:
+            add(f"normal/{dtype}/seed=0/{_shape_tag(shape)}", 0, [], "normal", shape, dtype)
+        for seed in (42, -1, 2**63 + 12345):
+            add(f"normal/{dtype}/seed={_seed_tag(seed)}/257", seed, [], "normal", (257,), dtype)
+        add(f"normal/{dtype}/seed=1234/{LARGE}", 1234, [], "normal", (LARGE,), dtype)
+    add("normal/float32/seed=99/1000000", 99, [], "normal", (10**6,), "float32")
+    for i, ops in enumerate(chains[:2]):
+        base = f"chain/{i}/seed=-7/{_ops_tag(ops)}"
+        for dtype in ("float32", "bfloat16", "float64"):
+            add(f"{base}/normal/{dtype}/9", -7, ops, "normal", (9,), dtype)
 
     names = [c["name"] for c in cases]
     dupes = sorted({n for n in names if names.count(n) > 1})

@@ -48,6 +48,8 @@ def run(case: dict[str, Any], key: Any, xp: Any = None) -> Any:
         return unirand.uniform(
             key, tuple(case["shape"]), case["dtype"], case["minval"], case["maxval"], xp=xp
         )
+    if fn == "normal":
+        return unirand.normal(key, tuple(case["shape"]), case["dtype"], xp=xp)
     raise ValueError(f"unknown fn {fn!r} in golden case")
 
 
@@ -70,3 +72,15 @@ def assert_matches(case: dict[str, Any], got: np.ndarray) -> None:
             )
     else:
         assert hashlib.sha256(raw).hexdigest() == want["sha256"], f"{case['name']}: sha256 differs"
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance in representable values between two float arrays of one dtype."""
+    width = a.dtype.itemsize * 8
+    ints = {16: np.int16, 32: np.int32, 64: np.int64}[width]
+
+    def ordered(x: np.ndarray) -> np.ndarray:
+        i = np.ascontiguousarray(x).view(ints).astype(object if width == 64 else np.int64)
+        return np.where(i < 0, -(i & ((1 << (width - 1)) - 1)), i)
+
+    return np.abs(ordered(a) - ordered(b))

@@ -89,3 +89,12 @@ def test_round_to_odd_sets_sticky_bit():
     assert got[1] == np.nextafter(1.0, 2.0)  # up, towards the error
     assert got[2] == np.nextafter(-1.0, 0.0)  # error against the sign: towards zero
     assert got[3] == np.nextafter(2.0, 0.0)
+
+
+@pytest.mark.parametrize("kind", ["random", "cancel", "tiny", "grid"])
+def test_float32_only_fma_is_correctly_rounded(kind):
+    """The float32-only algorithm (for libraries without float64) gives the same bytes."""
+    a, b, c = _inputs(np.float32, kind)
+    got = _fma.fma_dekker(xp, a, b, c, _bitcast, "float32")
+    assert got.dtype == np.float32
+    assert got.tobytes() == _correct(a, b, c, np.float32).tobytes()

@@ -27,6 +27,7 @@ def test_public_names():
             "fold_in",
             "key",
             "key_data",
+            "normal",
             "split",
             "uniform",
             "wrap_key_data",

@@ -13,7 +13,7 @@ from ._key import ThreefryKey
 from ._validation import _is_integer, as_fold_in_data, as_seed, as_shape
 from .backends import Backend
 
-__all__ = ["key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform"]
+__all__ = ["key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal"]
 
 _IMPLS = ("threefry2x32",)
 
@@ -183,3 +183,20 @@ def uniform(
     target, dev, data = _target(key, xp, device)
     target.dtype(name)
     return target.uniform(data, shape, name, minval, maxval, dev)
+
+
+def normal(
+    key: ThreefryKey, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+) -> Any:
+    """Standard normals: ``jax.random.normal`` as XLA:CPU on x86-64 with FMA computes it.
+
+    ``sqrt(2) * erf_inv(u)`` with ``u`` uniform in ``[nextafter(-1, 0), 1)``, every operation of
+    XLA's ``erf_inv`` reproduced with exact rounding, so the bytes are the same on every
+    backend and device (float64: see docs/streams.md).
+    """
+    _single(_check_key(key), "normal")
+    shape = as_shape(shape)
+    name = canonical(dtype, FLOAT_DTYPES)
+    target, dev, data = _target(key, xp, device)
+    target.dtype(name)
+    return target.normal(data, shape, name, dev)

@@ -6,14 +6,16 @@ portable ``uniform`` must compute ``RN(a*b + c)`` exactly on libraries that have
 * float32: ``a*b`` is exact in float64 (24 + 24 bits); the sum ``a*b + c`` is taken in float64,
   its rounding error recovered by TwoSum, and the float64 result rounded to odd; rounding that to
   float32 is then correct (round-to-odd at 53 >= 24 + 2 bits, Boldo & Melquiond 2008).
-* float64: Dekker's TwoProduct (Veltkamp split) gives ``a*b = uh + ul`` exactly; then
+* any precision, in that precision alone (float64; float32 where a library has no float64):
+  Dekker's TwoProduct (Veltkamp split) gives ``a*b = uh + ul`` exactly; then
   ``(th, tl) = TwoSum(c, uh)``, ``v = RO(tl + ul)`` and ``RN(th + v)``: the emulated FMA of
   Boldo & Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using
-  rounding to odd", IEEE Trans. Computers 57(4), 2008.
+  rounding to odd", IEEE Trans. Computers 57(4), 2008.  ``barrier`` keeps a compiler that
+  contracts multiply-adds (XLA) from fusing the two inexact products into their consumers.
 
 Valid without overflow or underflow of the intermediates (the uniform ranges of ``jax.random``).
 Only ``+ - *``, comparisons and integer bit operations are used, so every IEEE backend agrees.
-``bitcast`` is the backend's reinterpretation of float64 as int64 and back.
+``bitcast`` is the backend's reinterpretation of floats as same-width integers and back.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from typing import Any
 
 Bitcast = Callable[[Any, str], Any]
 
-_VELTKAMP = 134217729.0  # 2**27 + 1
+#: per float dtype: (Veltkamp split constant 2**ceil(p/2) + 1, same-width integer dtype)
+_SPLIT = {"float32": (4097.0, "int32"), "float64": (134217729.0, "int64")}
+
+
+def _identity(x: Any) -> Any:
+    return x
 
 
 def two_sum_error(a: Any, b: Any, s: Any) -> Any:
@@ -32,18 +39,18 @@ def two_sum_error(a: Any, b: Any, s: Any) -> Any:
     return (a - (s - bb)) + (b - bb)
 
 
-def round_to_odd(xp: Any, s: Any, err: Any, bitcast: Bitcast) -> Any:
-    """Given float64 ``s = RN(x)`` and ``err = x - s`` exactly, return ``RO(x)``.
+def round_to_odd(xp: Any, s: Any, err: Any, bitcast: Bitcast, dtype: str = "float64") -> Any:
+    """Given ``s = RN(x)`` and ``err = x - s`` exactly, return ``RO(x)`` in ``s``'s precision.
 
-    Round-to-odd keeps ``s`` when exact; otherwise it picks, of the two float64 neighbours of
-    ``x``, the one with an odd last bit.
+    Round-to-odd keeps ``s`` when exact; otherwise it picks, of the two neighbours of ``x``,
+    the one with an odd last bit.
     """
-    bits = bitcast(s, "int64")
+    bits = bitcast(s, _SPLIT[dtype][1])
     inexact = (err != 0) & ((bits & 1) == 0) & xp.isfinite(s)
     away = (err > 0) == (s > 0)  # move |s| up when the error has the sign of s
     one = xp.ones_like(bits)
     step = xp.where(inexact, xp.where(away, one, -one), xp.zeros_like(bits))
-    return bitcast(bits + step, "float64")
+    return bitcast(bits + step, dtype)
 
 
 def fma_f32(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
@@ -56,26 +63,36 @@ def fma_f32(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
     return xp.astype(s, xp.float32)
 
 
-def _split(a: Any) -> tuple[Any, Any]:
-    g = a * _VELTKAMP
+def _split(a: Any, factor: float, barrier: Any) -> tuple[Any, Any]:
+    g = barrier(a * factor)
     hi = g - (g - a)
     return hi, a - hi
 
 
-def two_product(a: Any, b: Any) -> tuple[Any, Any]:
+def two_product(
+    a: Any, b: Any, dtype: str = "float64", barrier: Any = _identity
+) -> tuple[Any, Any]:
     """Dekker: ``a*b = uh + ul`` exactly, ``uh = RN(a*b)``."""
-    uh = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
+    factor = _SPLIT[dtype][0]
+    uh = barrier(a * b)
+    ah, al = _split(a, factor, barrier)
+    bh, bl = _split(b, factor, barrier)
+    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl  # every product here is exact
     return uh, ul
 
 
-def fma_f64(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
-    """``RN64(a*b + c)`` for float64 arrays (Boldo & Melquiond's emulated FMA)."""
-    uh, ul = two_product(a, b)
+def fma_dekker(
+    xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast, dtype: str, barrier: Any = _identity
+) -> Any:
+    """``RN(a*b + c)`` in ``dtype`` using only that precision (Boldo & Melquiond)."""
+    uh, ul = two_product(a, b, dtype, barrier)
     th = c + uh
     tl = two_sum_error(c, uh, th)
     v = tl + ul
-    v = round_to_odd(xp, v, two_sum_error(tl, ul, v), bitcast)
+    v = round_to_odd(xp, v, two_sum_error(tl, ul, v), bitcast, dtype)
     return th + v
+
+
+def fma_f64(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
+    """``RN64(a*b + c)`` for float64 arrays."""
+    return fma_dekker(xp, a, b, c, bitcast, "float64")

@@ -41,6 +41,8 @@ class Key(Protocol):
 
     def uniform(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
 
+    def normal(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
+
 
 class ThreefryKey:
     """A JAX-compatible Threefry-2x32 key whose streams are ``jax.random``'s on every backend."""
@@ -138,6 +140,13 @@ class ThreefryKey:
         from ._api import uniform
 
         return uniform(self, shape, dtype, minval, maxval, xp=xp, device=device)
+
+    def normal(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any:
+        from ._api import normal
+
+        return normal(self, shape, dtype, xp=xp, device=device)
 
     def to(self, xp: Any, device: Any = None) -> ThreefryKey:
         """The same key with its data in another array library and/or on another device."""

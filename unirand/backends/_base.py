@@ -14,7 +14,11 @@ import numpy as np
 
 from .. import _fma
 from .._dtypes import MANTISSA, WIDTH
+from .._normal import from_uniform_f32, normal_low
+from .._xla_math import erf_inv_f64
 from ..threefry import MASK32, Words, counters, hash_pair
+
+SQRT2_64 = float(np.sqrt(2.0))
 
 
 class Backend:
@@ -55,6 +59,26 @@ class Backend:
 
     def is_traced(self, x: Any) -> bool:
         return False
+
+    def barrier(self, x: Any) -> Any:
+        """Keep ``x`` rounded as computed: a compiler must not fuse the product that made it
+        into a later add (only JAX needs it; eager libraries never contract)."""
+        return x
+
+    def sqrt_f32(self, x: Any) -> Any:
+        """Correctly rounded float32 square root."""
+        return self.xp.sqrt(x)
+
+    def log_f64(self, x: Any) -> Any:
+        """float64 ``log`` as the host C library computes it (what XLA:CPU calls); a backend
+        whose ``log`` is another implementation documents its ULP distance."""
+        return self.xp.log(x)
+
+    def float32_ops(self) -> ArrayFloatOps:
+        return ArrayFloatOps(self, "float32")
+
+    def float64_ops(self) -> ArrayFloatOps:
+        return ArrayFloatOps(self, "float64")
 
     def key_array(self, data: Any) -> Any:
         """Key data (already validated) as this library's uint32 array."""
@@ -159,6 +183,52 @@ class Backend:
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         return apply_affine(self, f, dtype, bounds)
 
+    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        xp = self.xp
+        n = _prod(shape)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        if dtype == "float64":
+            ops = self.float64_ops()
+            z = erf_inv_f64(ops, u)
+            return xp.reshape(ops.mul(ops.const(SQRT2_64, z), z), shape)
+        target = self.dtype(dtype)
+        z = from_uniform_f32(
+            self.float32_ops(), xp.astype(u, xp.float32), dtype, lambda v: xp.astype(v, target)
+        )
+        return xp.reshape(z, shape)
+
+
+class ArrayFloatOps:
+    """Exactly rounded arithmetic in one float dtype on any array-API backend.
+
+    The FMA is Dekker/Boldo-Melquiond in that dtype alone (float32 needs no float64: JAX
+    without x64, MPS).
+    """
+
+    def __init__(self, backend: Backend, dtype: str) -> None:
+        self.backend = backend
+        self.xp = backend.xp
+        self.dtype = dtype
+
+    def const(self, value: Any, like: Any) -> Any:
+        return self.xp.asarray(value, dtype=like.dtype, device=self.backend.device_of(like))
+
+    def mul(self, a: Any, b: Any) -> Any:
+        return self.backend.barrier(a * b)
+
+    def fma(self, a: Any, b: Any, c: Any) -> Any:
+        b_ = self.backend
+        return _fma.fma_dekker(self.xp, a, b, c, b_.bitcast, self.dtype, b_.barrier)
+
+    def sqrt(self, a: Any) -> Any:
+        return self.backend.sqrt_f32(a) if self.dtype == "float32" else self.xp.sqrt(a)
+
+    def log(self, a: Any) -> Any:
+        return self.backend.log_f64(a)
+
+    def bitcast(self, a: Any, name: str) -> Any:
+        return self.backend.bitcast(a, name)
+
 
 def _prod(shape: tuple[int, ...]) -> int:
     n = 1
@@ -224,8 +294,10 @@ def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
     else:
         shape = xp.broadcast_shapes(f.shape, b.r.shape, b.m.shape)
         args = [xp.broadcast_to(v, shape) for v in (f, b.r, b.m)]
-        fma = _fma.fma_f64 if dtype == "float64" else _fma.fma_f32
-        y = fma(xp, *args, backend.bitcast)
+        if dtype == "float64":
+            y = _fma.fma_dekker(xp, *args, backend.bitcast, "float64", backend.barrier)
+        else:
+            y = backend.float32_ops().fma(*args)
     return xp.maximum(y, xp.broadcast_to(b.m, y.shape))
 
 

@@ -10,6 +10,8 @@ Without ``jax_enable_x64`` JAX has no 64-bit types: uint64 bits and float64 unif
 
 from __future__ import annotations
 
+import platform
+from functools import cache
 from typing import Any
 
 import jax
@@ -28,6 +30,7 @@ _DTYPES = {
     "float32": jnp.float32,
     "float64": jnp.float64,
     "int64": jnp.int64,
+    "int32": jnp.int32,
 }
 
 
@@ -82,6 +85,9 @@ class JaxBackend(Backend):
     def is_traced(self, x: Any) -> bool:
         return isinstance(x, jax.core.Tracer)
 
+    def barrier(self, x: Any) -> Any:
+        return jax.lax.optimization_barrier(x)
+
     # -- native jax.random ---------------------------------------------------------------------
     def _key(self, data: Any) -> Any:
         return jax.random.wrap_key_data(data, impl="threefry2x32")
@@ -102,10 +108,39 @@ class JaxBackend(Backend):
     def uniform(
         self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
     ) -> Any:
+        if not native_is_reference(device):
+            return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
         target = self.dtype(dtype)
         key = self._key(self.to_device(data, device))
         with jax.threefry_partitionable(True):
             return jax.random.uniform(key, shape, target, minval, maxval)
+
+    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        if not native_is_reference(device):
+            return Backend.normal(self, data, shape, dtype, device)
+        target = self.dtype(dtype)
+        key = self._key(self.to_device(data, device))
+        with jax.threefry_partitionable(True):
+            return jax.random.normal(key, shape, target)
+
+
+def native_is_reference(device: Any = None) -> bool:
+    """Whether XLA computes the float samplers exactly as the specification: XLA:CPU on an
+    x86-64 host with FMA (the reference platform).  Elsewhere (GPU, TPU, hosts without FMA,
+    other CPUs) the portable engine is used instead of ``jax.random``'s float math."""
+    platform_name = device.platform if device is not None else jax.default_backend()
+    return platform_name == "cpu" and _x86_64_with_fma()
+
+
+@cache
+def _x86_64_with_fma() -> bool:
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and " fma" in line for line in f)
+    except OSError:
+        return False
 
 
 class JaxReferenceBackend(JaxBackend):
@@ -118,6 +153,7 @@ class JaxReferenceBackend(JaxBackend):
     fold_in = Backend.fold_in
     bits = Backend.bits
     uniform = Backend.uniform
+    normal = Backend.normal
 
 
 BACKEND = JaxBackend()

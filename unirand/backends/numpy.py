@@ -8,6 +8,7 @@ Temporaries stay at three chunk buffers per thread.  The golden vectors test thi
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,9 @@ from typing import Any
 import array_api_compat.numpy as compat_np
 import numpy as np
 
+from .. import _fma, _xla_math
 from .._dtypes import MANTISSA, WIDTH
+from .._normal import normal_low, scale
 from ..threefry import PARITY, ROTATIONS
 from ._base import Backend, affine_bounds, apply_affine, numpy_dtype
 
@@ -53,6 +56,30 @@ class NumpyBackend(Backend):
 
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(np.dtype(name))
+
+    def float32_ops(self) -> NumpyFloat32Ops:
+        return _OPS
+
+    def log_f64(self, x: Any) -> Any:
+        # NumPy's own SIMD log differs from the C library's in ~0.3 % of inputs; math.log
+        # calls the C library, as XLA:CPU does
+        return _c_log_f64(np.asarray(x, np.float64))
+
+    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        if dtype == "float64":
+            return Backend.normal(self, data, shape, dtype, device)
+        n = int(np.prod(shape, dtype=np.int64))
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        out = np.empty(n, numpy_dtype(dtype))
+        target = out.dtype
+
+        def work(start: int) -> None:
+            uc = u[start : start + CHUNK].astype(np.float32)
+            z = _erf_inv_f32_by_branch(uc)
+            out[start : start + CHUNK] = scale(_OPS, z, dtype, lambda v: v.astype(target))
+
+        _map(work, range(0, n, CHUNK))
+        return out.reshape(shape)
 
     # -- fast paths ----------------------------------------------------------------------------
     def split(self, data: Any, shape: tuple[int, ...]) -> Any:
@@ -179,7 +206,10 @@ def _run_chunks(k0: int, k1: int, n: int, fill: Fill) -> None:
         _block(k0, k1, x0, x1, t)
         fill(start, stop, x0, x1, t)
 
-    starts = range(0, n, CHUNK)
+    _map(work, range(0, n, CHUNK))
+
+
+def _map(work: Callable[[int], None], starts: range) -> None:
     if len(starts) >= 4 and _workers() > 1:
         list(_pool().map(work, starts))
     else:
@@ -194,6 +224,74 @@ def _workers() -> int:
 @lru_cache(maxsize=1)
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(_workers(), thread_name_prefix="unirand")
+
+
+class NumpyFloat32Ops:
+    """Exactly rounded float32 arithmetic on NumPy, with a fast FMA.
+
+    ``a*b`` is exact in float64 and ``a*b + c`` is rounded once there; rounding that to float32
+    is correct unless the float64 sum lies exactly halfway between two float32 values (the only
+    place a double rounding can go wrong, since rounding is monotone).  Those rare elements are
+    recomputed with the exact round-to-odd FMA.  Results are never float32 subnormals here.
+    """
+
+    xp = compat_np
+
+    def const(self, value: Any, like: Any) -> Any:
+        return like.dtype.type(value)
+
+    def mul(self, a: Any, b: Any) -> Any:
+        return a * b
+
+    def fma(self, a: Any, b: Any, c: Any) -> Any:
+        s = np.multiply(a, b, dtype=np.float64)
+        s += c
+        out = s.astype(np.float32)
+        tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+        if tie.any():
+            a_, b_, c_ = (
+                np.broadcast_to(np.asarray(v, np.float32), s.shape)[tie] for v in (a, b, c)
+            )
+            out[tie] = _fma.fma_f32(compat_np, a_, b_, c_, _view)
+        return out
+
+    def sqrt(self, a: Any) -> Any:
+        return np.sqrt(a)
+
+    def bitcast(self, a: Any, name: str) -> Any:
+        return a.view(np.dtype(name))
+
+
+_c_log = np.frompyfunc(math.log, 1, 1)
+
+
+def _c_log_f64(x: np.ndarray) -> np.ndarray:
+    return _c_log(x).astype(np.float64)
+
+
+def _view(x: np.ndarray, name: str) -> np.ndarray:
+    return x.view(np.dtype(name))
+
+
+_OPS = NumpyFloat32Ops()
+
+
+def _erf_inv_f32_by_branch(x: np.ndarray) -> np.ndarray:
+    """``lax.erf_inv`` on float32, each branch evaluated only where it is taken."""
+    ops = _OPS
+    a = x * -x
+    small = np.abs(a) < _xla_math.LOG1P_SMALL
+    lp = np.empty_like(a)
+    lp[small] = _xla_math.log1p_small_f32(ops, a[small])
+    large = ~small
+    lp[large] = _xla_math.log1p_large_f32(ops, a[large])
+    big = ~(lp > np.float32(-5.0))
+    p = np.empty_like(lp)
+    if big.any():
+        p[big] = _xla_math.erfinv_poly_f32(ops, lp[big], True)
+    rest = ~big
+    p[rest] = _xla_math.erfinv_poly_f32(ops, lp[rest], False)
+    return _xla_math.finish_erf_inv_f32(ops, x, p)
 
 
 BACKEND = NumpyBackend()

@@ -83,6 +83,11 @@ class TorchBackend(Backend):
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(_DTYPES[name])
 
+    def sqrt_f32(self, x: Any) -> Any:
+        # torch's CPU float32 sqrt is not correctly rounded; float64 then one rounding is
+        # (53 >= 2*24 + 2 bits makes the double rounding innocuous)
+        return torch.sqrt(x.to(torch.float64)).to(torch.float32)
+
     def words_to_u32(self, x: Any) -> Any:
         return x.to(torch.uint32)
 

@@ -1,0 +1,50 @@
+"""``normal``: ``jax.random.normal`` as XLA:CPU computes it, from the portable uniform stream.
+
+``u = uniform(key, shape, dtype, nextafter(-1, 0), 1)`` (the range rounds to exactly 2, so the
+FMA is exact), then ``sqrt(2) * erf_inv(u)`` with ``erf_inv`` in float32 for float32, float16
+and bfloat16 (XLA upcasts 16-bit inputs, rounds the result back, and multiplies in the 16-bit
+type).  float64 is in :mod:`unirand._normal64`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._dtypes import MANTISSA
+from ._xla_math import SQRT2, Float32Ops, erf_inv_f32
+
+__all__ = ["normal_low", "from_uniform_f32", "scale"]
+
+
+def normal_low(dtype: str) -> float:
+    """``nextafter(-1, 0)`` in ``dtype``: the lower bound of the uniform under ``normal``."""
+    return -(1.0 - 2.0 ** -(MANTISSA[dtype] + 1))
+
+
+def from_uniform_f32(ops: Float32Ops, u: Any, dtype: str, to_target: Any) -> Any:
+    """Normals from uniforms ``u`` (float32 array holding ``dtype`` values).
+
+    ``to_target`` rounds a float32 array to ``dtype`` and returns it in ``dtype``.
+    """
+    return scale(ops, erf_inv_f32(ops, u), dtype, to_target)
+
+
+def scale(ops: Float32Ops, z: Any, dtype: str, to_target: Any) -> Any:
+    """``sqrt(2) * z`` for ``z = erf_inv(u)`` in float32, rounded as XLA does for ``dtype``."""
+    xp = ops.xp
+    if dtype == "float32":
+        return ops.mul(ops.const(SQRT2, z), z)
+    z16 = xp.astype(to_target(z), xp.float32)
+    # sqrt(2) rounded to the 16-bit type; the product of two 16-bit values is exact in float32
+    root2 = ops.const(float(np.asarray(np.sqrt(2.0), _np16(dtype))), z16)
+    return to_target(z16 * root2)
+
+
+def _np16(dtype: str) -> Any:
+    if dtype == "bfloat16":
+        import ml_dtypes
+
+        return ml_dtypes.bfloat16
+    return np.float16
