@@ -98,3 +98,33 @@ def test_float32_only_fma_is_correctly_rounded(kind):
     got = _fma.fma_dekker(xp, a, b, c, _bitcast, "float32")
     assert got.dtype == np.float32
     assert got.tobytes() == _correct(a, b, c, np.float32).tobytes()
+
+
+@pytest.mark.parametrize("kind", ["random", "cancel", "tiny", "grid"])
+def test_numpy_fast_fma_is_correctly_rounded(kind):
+    """NumPy's fast float32 FMA (float64 sum, exact fix-up of float32 ties)."""
+    from unirand.backends.numpy import NumpyFloat32Ops
+
+    a, b, c = _inputs(np.float32, kind)
+    got = NumpyFloat32Ops().fma(a, b, c)
+    assert got.tobytes() == _correct(a, b, c, np.float32).tobytes()
+
+
+def test_numpy_fast_fma_hits_and_fixes_ties():
+    """Operands built so that the float64 sum lies exactly halfway between float32 values with
+    a nonzero remainder below float64 precision: plain double rounding gets these wrong."""
+    from unirand.backends.numpy import NumpyFloat32Ops
+
+    rng = np.random.default_rng(1)
+    m = rng.integers(2**23, 2**24, 500).astype(np.float64)
+    a = (m * 2.0**-23).astype(np.float32)  # in [1, 2)
+    b = np.float32(1.0 + 2.0**-23)
+    # a*b = a + a*2**-23 exactly; pick c so that a*b + c = (midpoint) + tiny
+    p = a.astype(np.float64) * np.float64(b)
+    mid = np.floor(p * 2**23) / 2**23 + 2.0**-24
+    c = (mid - p).astype(np.float32)
+    c = np.where(c == 0, np.float32(2.0**-24), c).astype(np.float32) + np.float32(2.0**-60)
+    got = NumpyFloat32Ops().fma(a, np.full_like(a, b), c)
+    s = a.astype(np.float64) * np.float64(b) + c.astype(np.float64)
+    assert ((s.view(np.int64) & 0x1FFFFFFF) == 0x10000000).any()  # ties really happen
+    assert got.tobytes() == _correct(a, np.full_like(a, b), c, np.float32).tobytes()

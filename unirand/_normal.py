@@ -23,12 +23,15 @@ def normal_low(dtype: str) -> float:
     return -(1.0 - 2.0 ** -(MANTISSA[dtype] + 1))
 
 
-def from_uniform_f32(ops: Float32Ops, u: Any, dtype: str, to_target: Any) -> Any:
+def from_uniform_f32(
+    ops: Float32Ops, u: Any, dtype: str, to_target: Any, erf_inv: Any = erf_inv_f32
+) -> Any:
     """Normals from uniforms ``u`` (float32 array holding ``dtype`` values).
 
-    ``to_target`` rounds a float32 array to ``dtype`` and returns it in ``dtype``.
+    ``to_target`` rounds a float32 array to ``dtype`` and returns it in ``dtype``; ``erf_inv``
+    is :func:`erf_inv_f32` or its branch-by-branch form (same bytes).
     """
-    return scale(ops, erf_inv_f32(ops, u), dtype, to_target)
+    return scale(ops, erf_inv(ops, u), dtype, to_target)
 
 
 def scale(ops: Float32Ops, z: Any, dtype: str, to_target: Any) -> Any:

@@ -270,6 +270,26 @@ def erf_inv_f32(ops: Float32Ops, x: Any) -> Any:
     return finish_erf_inv_f32(ops, x, p)
 
 
+def erf_inv_f32_by_branch(ops: Float32Ops, x: Any) -> Any:
+    """``erf_inv_f32`` with each branch evaluated only where it is taken (mutable arrays with
+    boolean indexing: NumPy, PyTorch, CuPy); same operations, same bytes, less work."""
+    xp = ops.xp
+    c = ops.const
+    a = ops.mul(x, -x)
+    small = xp.abs(a) < c(LOG1P_SMALL, a)
+    large = ~small
+    lp = xp.empty_like(a)
+    lp[small] = log1p_small_f32(ops, a[small])
+    lp[large] = log1p_large_f32(ops, a[large])
+    big = ~(lp > c(-5.0, lp))
+    rest = ~big
+    p = xp.empty_like(lp)
+    if bool(xp.any(big)):
+        p[big] = erfinv_poly_f32(ops, lp[big], True)
+    p[rest] = erfinv_poly_f32(ops, lp[rest], False)
+    return finish_erf_inv_f32(ops, x, p)
+
+
 def finish_erf_inv_f32(ops: Float32Ops, x: Any, p: Any) -> Any:
     """``x * p``, with ``erf_inv(+-1) = +-inf`` (any float dtype)."""
     xp = ops.xp

@@ -198,6 +198,44 @@ class Backend:
         return xp.reshape(z, shape)
 
 
+class WideFloat32Ops:
+    """float32 arithmetic with a fast FMA through float64 (libraries that have float64).
+
+    ``a*b`` is exact in float64 and ``a*b + c`` is rounded once there; rounding that to float32
+    is correct unless the float64 sum lies exactly halfway between two float32 values (the only
+    place a double rounding can go wrong, rounding being monotone).  Those rare elements are
+    recomputed with the exact round-to-odd FMA.  No float32 subnormal results occur in the
+    samplers that use it.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.xp = backend.xp
+
+    def const(self, value: Any, like: Any) -> Any:
+        return self.xp.asarray(value, dtype=like.dtype, device=self.backend.device_of(like))
+
+    def mul(self, a: Any, b: Any) -> Any:
+        return a * b
+
+    def fma(self, a: Any, b: Any, c: Any) -> Any:
+        xp = self.xp
+        f64 = xp.float64
+        s = xp.astype(a, f64) * xp.astype(b, f64) + xp.astype(c, f64)
+        out = xp.astype(s, xp.float32)
+        tie = (self.backend.bitcast(s, "int64") & 0x1FFFFFFF) == 0x10000000
+        if bool(xp.any(tie)):
+            a_, b_, c_ = (xp.broadcast_to(v, s.shape)[tie] for v in (a, b, c))
+            out[tie] = _fma.fma_f32(xp, a_, b_, c_, self.backend.bitcast)
+        return out
+
+    def sqrt(self, a: Any) -> Any:
+        return self.backend.sqrt_f32(a)
+
+    def bitcast(self, a: Any, name: str) -> Any:
+        return self.backend.bitcast(a, name)
+
+
 class ArrayFloatOps:
     """Exactly rounded arithmetic in one float dtype on any array-API backend.
 

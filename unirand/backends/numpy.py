@@ -75,7 +75,7 @@ class NumpyBackend(Backend):
 
         def work(start: int) -> None:
             uc = u[start : start + CHUNK].astype(np.float32)
-            z = _erf_inv_f32_by_branch(uc)
+            z = _xla_math.erf_inv_f32_by_branch(_OPS, uc)
             out[start : start + CHUNK] = scale(_OPS, z, dtype, lambda v: v.astype(target))
 
         _map(work, range(0, n, CHUNK))
@@ -244,14 +244,17 @@ class NumpyFloat32Ops:
         return a * b
 
     def fma(self, a: Any, b: Any, c: Any) -> Any:
-        s = np.multiply(a, b, dtype=np.float64)
+        if np.ndim(a) == 0:
+            a, b = b, a
+        s = a.astype(np.float64)  # explicit upcasts beat a casting multiply in NumPy
+        s *= b  # exact: 24 + 24 bits
         s += c
         out = s.astype(np.float32)
-        tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+        low = s.view(np.int64)
+        low &= 0x1FFFFFFF  # s is no longer needed: its low bits decide a float32 tie
+        tie = low == 0x10000000
         if tie.any():
-            a_, b_, c_ = (
-                np.broadcast_to(np.asarray(v, np.float32), s.shape)[tie] for v in (a, b, c)
-            )
+            a_, b_, c_ = (np.broadcast_to(np.float32(v), s.shape)[tie] for v in (a, b, c))
             out[tie] = _fma.fma_f32(compat_np, a_, b_, c_, _view)
         return out
 
@@ -274,24 +277,6 @@ def _view(x: np.ndarray, name: str) -> np.ndarray:
 
 
 _OPS = NumpyFloat32Ops()
-
-
-def _erf_inv_f32_by_branch(x: np.ndarray) -> np.ndarray:
-    """``lax.erf_inv`` on float32, each branch evaluated only where it is taken."""
-    ops = _OPS
-    a = x * -x
-    small = np.abs(a) < _xla_math.LOG1P_SMALL
-    lp = np.empty_like(a)
-    lp[small] = _xla_math.log1p_small_f32(ops, a[small])
-    large = ~small
-    lp[large] = _xla_math.log1p_large_f32(ops, a[large])
-    big = ~(lp > np.float32(-5.0))
-    p = np.empty_like(lp)
-    if big.any():
-        p[big] = _xla_math.erfinv_poly_f32(ops, lp[big], True)
-    rest = ~big
-    p[rest] = _xla_math.erfinv_poly_f32(ops, lp[rest], False)
-    return _xla_math.finish_erf_inv_f32(ops, x, p)
 
 
 BACKEND = NumpyBackend()

@@ -16,8 +16,10 @@ import array_api_compat.torch as compat_torch
 import numpy as np
 import torch
 
+from .._normal import from_uniform_f32, normal_low
+from .._xla_math import erf_inv_f32_by_branch
 from ..threefry import MASK32, PARITY, ROTATIONS, Words
-from ._base import Backend
+from ._base import Backend, WideFloat32Ops
 
 CHUNK = 1 << 16
 
@@ -82,6 +84,25 @@ class TorchBackend(Backend):
 
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(_DTYPES[name])
+
+    def float32_ops(self) -> Any:
+        # the float64 route is fastest where the device has float64 (not MPS)
+        return WideFloat32Ops(self)
+
+    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        if dtype == "float64":
+            return Backend.normal(self, data, shape, dtype, device)
+        n = _numel(shape)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        target = _DTYPES[dtype]
+        out = torch.empty(n, dtype=target, device=u.device)
+        ops = self.float32_ops()
+        step = CHUNK if u.device.type == "cpu" else max(n, 1)  # CPU: cache-sized pieces
+        for start in range(0, n, step):
+            uc = u[start : start + step].to(torch.float32)
+            z = from_uniform_f32(ops, uc, dtype, lambda v: v.to(target), erf_inv_f32_by_branch)
+            out[start : start + step] = z
+        return out.reshape(shape)
 
     def sqrt_f32(self, x: Any) -> Any:
         # torch's CPU float32 sqrt is not correctly rounded; float64 then one rounding is
