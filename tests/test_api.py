@@ -301,3 +301,54 @@ def test_numpy_key_enters_jit_and_vmap():
     assert np.asarray(out).tobytes() == np.stack([unirand.bits(x, (2,)) for x in keys]).tobytes()
     back = jax.jit(lambda key: unirand.split(key, 2))(k)  # keys come out of jit on JAX
     assert back.xp == "jax" and back == unirand.split(k, 2)
+
+
+def test_keys_cannot_be_mutated_through_their_data():
+    k = unirand.key(1)
+    data = unirand.key_data(k)
+    with pytest.raises(ValueError):
+        data[0] = 5  # read-only view
+    raw = np.array([0, 7], np.uint32)
+    w = unirand.wrap_key_data(raw)
+    raw[1] = 8  # the key took a copy
+    assert w == unirand.key(7)
+    torch = load("torch")
+    t = unirand.key(1).to(torch)
+    unirand.key_data(t)[1] = 99  # a copy: the key keeps its value
+    assert t == unirand.key(1)
+
+
+def test_default_device_is_where_the_key_lives():
+    strict = load("array_api_strict")
+    dev = strict.Device("device1")
+    k = unirand.key(3).to(strict, device=dev)
+    out = unirand.bits(k, (4,))
+    assert out.device == dev and unirand.uniform(k, (2,), minval=0.1, maxval=0.7).device == dev
+    assert unirand.split(k).device == dev
+
+
+def test_indexing_into_the_key_data_is_refused():
+    keys = unirand.split(unirand.key(0), 3)
+    with pytest.raises(IndexError, match="reaches into the key data"):
+        keys[0, 0]
+
+
+def test_unpickle_falls_back_when_the_device_is_missing():
+    from unirand._key import _unpickle
+
+    load("torch")
+    k = _unpickle("threefry2x32", np.array([0, 5], np.uint32), "torch", "cuda:7")
+    assert k == unirand.key(5)
+
+
+def test_key_made_before_jax_import_enters_jit():
+    import subprocess
+    import sys
+
+    load("jax")
+    code = (
+        "import unirand, numpy as np; k = unirand.key(0); import jax;"
+        "out = jax.jit(lambda kk: unirand.bits(kk, (3,)))(k);"
+        "assert np.asarray(out).tolist() == unirand.bits(k, (3,)).tolist()"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

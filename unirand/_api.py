@@ -51,13 +51,17 @@ def key(seed: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
     """
     _check_impl(impl)
     value = as_seed(seed) % 2**64
-    data = np.array([value >> 32, value & 0xFFFFFFFF], dtype=np.uint32)
-    return ThreefryKey(data, backends.by_name("numpy"))
+    numpy = backends.by_name("numpy")
+    return ThreefryKey(numpy.own([value >> 32, value & 0xFFFFFFFF]), numpy)
 
 
 def key_data(key: ThreefryKey) -> Any:
-    """The key's uint32 data, shape ``key.shape + (2,)``, in the key's own array library."""
-    return _check_key(key)._data
+    """The key's uint32 data, shape ``key.shape + (2,)``, in the key's own array library.
+
+    Keys are immutable: NumPy data comes back read-only, torch and array-API data as a copy.
+    """
+    key = _check_key(key)
+    return key._backend.expose(key._data)
 
 
 def wrap_key_data(data: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
@@ -81,7 +85,7 @@ def wrap_key_data(data: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
         raise ValueError(
             f"data must have a last axis of size 2 (threefry2x32); got shape {tuple(data.shape)}"
         )
-    return ThreefryKey(backend.key_array(data), backend)
+    return ThreefryKey(backend.own(data), backend)
 
 
 def _is_uint32(backend: Backend, data: Any) -> bool:
@@ -148,7 +152,8 @@ def _target(key: ThreefryKey, xp: Any, device: Any) -> tuple[Backend, Any, Any]:
     """The backend and device to compute on, and the key data moved there."""
     target = key._backend if xp is None else backends.resolve(xp)
     if target is key._backend:
-        dev = target.resolve_device(device) if device is not None else None
+        # default: where the key lives (not the library's default device)
+        dev = target.resolve_device(device) if device is not None else target.device_of(key._data)
         return target, dev, key._data
     dev = target.resolve_device(device)
     return target, dev, target.from_numpy(key._backend.to_numpy(key._data), dev)

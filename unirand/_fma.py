@@ -84,7 +84,12 @@ def two_product(
 def fma_dekker(
     xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast, dtype: str, barrier: Any = _identity
 ) -> Any:
-    """``RN(a*b + c)`` in ``dtype`` using only that precision (Boldo & Melquiond)."""
+    """``RN(a*b + c)`` in ``dtype`` using only that precision (Boldo & Melquiond).
+
+    The inputs pass the barrier too: XLA's simplifier reassociates additions with constants
+    (``(x + C) - C -> x``), which would cancel the error terms if it could see ``c``.
+    """
+    a, b, c = barrier((a, b, c))
     uh, ul = two_product(a, b, dtype, barrier)
     th = c + uh
     tl = two_sum_error(c, uh, th)

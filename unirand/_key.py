@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from . import backends
+from ._jax_hook import when_jax_is_imported
 from .backends import Backend
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class ThreefryKey:
 
     @classmethod
     def _from_parts(cls, data: Any, backend: Backend) -> ThreefryKey:
+        _register_pytree_once()
         key = object.__new__(cls)
         key._data = data
         key._backend = backend
@@ -97,6 +99,10 @@ class ThreefryKey:
         if not self.shape:
             raise TypeError("a single key (shape ()) cannot be indexed")
         idx = index if isinstance(index, tuple) else (index,)
+        if sum(i is not None and i is not Ellipsis for i in idx) > self.ndim:
+            raise IndexError(
+                f"index {index!r} reaches into the key data of keys of shape {self.shape}"
+            )
         try:
             data = self._data[(*idx, slice(None))]
         except IndexError as e:
@@ -151,10 +157,12 @@ class ThreefryKey:
     def to(self, xp: Any, device: Any = None) -> ThreefryKey:
         """The same key with its data in another array library and/or on another device."""
         target = backends.resolve(xp)
-        dev = target.resolve_device(device)
         if target is self._backend:
+            # no device given: the key stays where it is
+            dev = target.resolve_device(device) if device is not None else None
             data = target.to_device(self._data, dev)
         else:
+            dev = target.resolve_device(device)
             data = target.from_numpy(self._backend.to_numpy(self._data), dev)
         return ThreefryKey._from_parts(data, target)
 
@@ -201,11 +209,11 @@ def _unpickle(impl: str, data: np.ndarray, backend: str, device: str | None) -> 
         target = backends.by_name(backend)
     except ImportError:
         target = backends.by_name("numpy")
+    host = np.asarray(data, np.uint32)
     try:
-        dev = target.resolve_device(device)
-    except ValueError:
-        dev = None
-    return ThreefryKey(target.from_numpy(np.asarray(data, np.uint32), dev), target)
+        return ThreefryKey(target.from_numpy(host, target.resolve_device(device)), target)
+    except Exception:
+        return ThreefryKey(target.from_numpy(host, None), target)
 
 
 _PYTREE_REGISTERED = False
@@ -219,3 +227,6 @@ def _register_pytree_once() -> None:
         from .backends.jax import register_pytree
 
         register_pytree(ThreefryKey)
+
+
+when_jax_is_imported(_register_pytree_once)

@@ -80,9 +80,13 @@ class Backend:
     def float64_ops(self) -> ArrayFloatOps:
         return ArrayFloatOps(self, "float64")
 
-    def key_array(self, data: Any) -> Any:
-        """Key data (already validated) as this library's uint32 array."""
-        return data
+    def own(self, data: Any) -> Any:
+        """A private copy of key data from outside (keys never share writable memory)."""
+        return self.xp.asarray(data, copy=True)
+
+    def expose(self, data: Any) -> Any:
+        """Key data handed to a caller: a copy where the library's arrays are writable."""
+        return self.xp.asarray(data, copy=True)
 
     # -- the engine --------------------------------------------------------------------------
     def words(self, device: Any) -> Words:

@@ -10,6 +10,7 @@ Without ``jax_enable_x64`` JAX has no 64-bit types: uint64 bits and float64 unif
 
 from __future__ import annotations
 
+import os
 import platform
 from functools import cache
 from typing import Any
@@ -79,6 +80,12 @@ class JaxBackend(Backend):
     def to_device(self, x: Any, device: Any) -> Any:
         return x if device is None or self.is_traced(x) else jax.device_put(x, device)
 
+    def own(self, data: Any) -> Any:
+        return data  # JAX arrays are immutable
+
+    def expose(self, data: Any) -> Any:
+        return data
+
     def bitcast(self, x: Any, name: str) -> Any:
         return jax.lax.bitcast_convert_type(x, _DTYPES[name])
 
@@ -127,9 +134,18 @@ class JaxBackend(Backend):
 def native_is_reference(device: Any = None) -> bool:
     """Whether XLA computes the float samplers exactly as the specification: XLA:CPU on an
     x86-64 host with FMA (the reference platform).  Elsewhere (GPU, TPU, hosts without FMA,
-    other CPUs) the portable engine is used instead of ``jax.random``'s float math."""
+    other CPUs, ``--xla_cpu_max_isa`` below AVX2) the portable engine is used instead of
+    ``jax.random``'s float math."""
     platform_name = device.platform if device is not None else jax.default_backend()
-    return platform_name == "cpu" and _x86_64_with_fma()
+    return platform_name == "cpu" and _x86_64_with_fma() and _isa_not_capped()
+
+
+def _isa_not_capped() -> bool:
+    flags = os.environ.get("XLA_FLAGS", "")
+    for word in flags.split():
+        if word.startswith("--xla_cpu_max_isa="):
+            return word.split("=", 1)[1].upper() not in ("SSE4_2", "AVX")
+    return True
 
 
 @cache
@@ -160,6 +176,12 @@ BACKEND = JaxBackend()
 REFERENCE = JaxReferenceBackend()
 
 
+def _register_key_pytree() -> None:
+    from .._key import _register_pytree_once
+
+    _register_pytree_once()
+
+
 def register_pytree(cls: type) -> None:
     """Make portable keys JAX pytrees: the key data is the leaf, the backend the aux data.
 
@@ -175,3 +197,6 @@ def register_pytree(cls: type) -> None:
         return cls._from_parts(data, backend)
 
     jax.tree_util.register_pytree_node(cls, lambda k: ((k._data,), k._backend), unflatten)
+
+
+_register_key_pytree()  # keys made before JAX was imported become pytrees as soon as JAX is used

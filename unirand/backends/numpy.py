@@ -54,6 +54,14 @@ class NumpyBackend(Backend):
     def to_device(self, x: Any, device: Any) -> Any:
         return x
 
+    def own(self, data: Any) -> Any:
+        out = np.array(data, dtype=np.uint32, copy=True)
+        out.flags.writeable = False
+        return out
+
+    def expose(self, data: Any) -> Any:
+        return data if not data.flags.writeable else self.own(data)
+
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(np.dtype(name))
 

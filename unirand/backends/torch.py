@@ -82,6 +82,12 @@ class TorchBackend(Backend):
     def to_device(self, x: Any, device: Any) -> Any:
         return x if device is None else x.to(device)
 
+    def own(self, data: Any) -> Any:
+        return data.clone()
+
+    def expose(self, data: Any) -> Any:
+        return data.clone()
+
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(_DTYPES[name])
 
