@@ -352,3 +352,14 @@ def test_key_made_before_jax_import_enters_jit():
         "assert np.asarray(out).tolist() == unirand.bits(k, (3,)).tolist()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_xp_jax_portable_forces_the_array_api_engine():
+    load("jax")
+    k = unirand.key(3)
+    out = unirand.normal(k, (64,), xp="jax:portable")
+    assert np.asarray(out).tobytes() == unirand.normal(k, (64,)).tobytes()
+    from unirand.backends import resolve
+    from unirand.backends.jax import REFERENCE
+
+    assert resolve("jax:portable") is REFERENCE

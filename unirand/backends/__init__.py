@@ -27,6 +27,7 @@ _ALIASES = {
     "jax": "jax",
     "jax.numpy": "jax",
     "jnp": "jax",
+    "jax:portable": "jax:portable",
     "array_api_strict": "array_api_strict",
     "cupy": "cupy",
     "array_api_compat.cupy": "cupy",
@@ -43,6 +44,8 @@ def by_name(name: str) -> Backend:
         from .torch import BACKEND
     elif name == "jax":
         from .jax import BACKEND
+    elif name == "jax:portable":  # the array-API engine on jax.numpy, never jax.random
+        from .jax import REFERENCE as BACKEND
     elif name == "array_api_strict":
         from .array_api import ArrayAPIBackend
 
@@ -69,7 +72,7 @@ def resolve(xp: Any) -> Backend:
     if name is None:
         raise ValueError(
             "xp must be an array library or its name: numpy, torch, jax (or jax.numpy), "
-            f"array_api_strict or cupy; got {xp!r}"
+            f"jax:portable, array_api_strict or cupy; got {xp!r}"
         )
     try:
         return by_name(name)
