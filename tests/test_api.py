@@ -352,6 +352,14 @@ def test_key_made_before_jax_import_enters_jit():
         "assert np.asarray(out).tolist() == unirand.bits(k, (3,)).tolist()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+    for xp in ("jax", "jax:portable"):  # JAX first imported by unirand itself
+        code = (
+            "import unirand, numpy as np; k = unirand.key(0);"
+            f"out = unirand.normal(k, (3,), xp={xp!r});"
+            "assert np.asarray(out).tobytes() == unirand.normal(k, (3,)).tobytes();"
+            "import jax; jax.jit(lambda kk: unirand.bits(kk, (3,)))(k)"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_xp_jax_portable_forces_the_array_api_engine():

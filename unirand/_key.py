@@ -222,11 +222,15 @@ _PYTREE_REGISTERED = False
 def _register_pytree_once() -> None:
     """Register ThreefryKey with JAX once JAX is loaded (never imports JAX itself)."""
     global _PYTREE_REGISTERED
-    if not _PYTREE_REGISTERED and "jax" in sys.modules:
-        _PYTREE_REGISTERED = True
-        from .backends.jax import register_pytree
+    if _PYTREE_REGISTERED or "jax" not in sys.modules:
+        return
+    module = sys.modules.get("unirand.backends.jax")
+    if module is not None and not hasattr(module, "register_pytree"):
+        return  # JAX is being imported by unirand.backends.jax, which registers when done
+    _PYTREE_REGISTERED = True
+    from .backends.jax import register_pytree
 
-        register_pytree(ThreefryKey)
+    register_pytree(ThreefryKey)
 
 
 when_jax_is_imported(_register_pytree_once)
