@@ -21,7 +21,10 @@ from .._xla_math import erf_inv_f32_by_branch
 from ..threefry import MASK32, PARITY, ROTATIONS, Words
 from ._base import Backend, WideFloat32Ops
 
-CHUNK = 1 << 16
+#: hash chunk: large, since each in-place op is a parallel region and short ones stall under load
+CHUNK = 1 << 20
+#: normal: pieces whose float64 temporaries stay in cache
+NORMAL_CHUNK = 1 << 16
 
 _DTYPES = {
     "uint8": torch.uint8,
@@ -103,7 +106,7 @@ class TorchBackend(Backend):
         target = _DTYPES[dtype]
         out = torch.empty(n, dtype=target, device=u.device)
         ops = self.float32_ops()
-        step = CHUNK if u.device.type == "cpu" else max(n, 1)  # CPU: cache-sized pieces
+        step = NORMAL_CHUNK if u.device.type == "cpu" else max(n, 1)  # CPU: cache-sized pieces
         for start in range(0, n, step):
             uc = u[start : start + step].to(torch.float32)
             z = from_uniform_f32(ops, uc, dtype, lambda v: v.to(target), erf_inv_f32_by_branch)
