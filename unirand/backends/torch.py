@@ -68,11 +68,11 @@ class TorchBackend(Backend):
             return torch.from_numpy(a.astype(np.int64)).to(device=device, dtype=torch.uint32)
         if a.dtype.name == "bfloat16":  # ml_dtypes' bfloat16 is unknown to torch.from_numpy
             return (
-                torch.from_numpy(np.ascontiguousarray(a).view(np.int16))
+                torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape).view(np.int16))
                 .view(torch.bfloat16)
                 .to(device)
             )
-        return torch.from_numpy(np.ascontiguousarray(a)).to(device)
+        return torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape)).to(device)
 
     def to_numpy(self, x: Any) -> np.ndarray:
         x = x.detach().cpu()

@@ -1,0 +1,15 @@
+"""Every golden case from ``jax.random``, byte for byte, on every target of this machine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unirand import _cell
+from unirand._targets import Target
+
+
+def test_golden_case(target: Target, golden_case: dict[str, Any], tolerance: int) -> None:
+    with target.active():
+        got = _cell.replay(target, golden_case)
+    d = _cell.golden_diff(golden_case, got)
+    assert d.within(tolerance), f"{target.id} {golden_case['name']}: {d.explain()}"

@@ -1,0 +1,185 @@
+"""One cell of the conformance report: a target and a column, measured.
+
+The golden cases of the column are replayed on the target (the key made there, every op run
+there) and compared with the vectors' bytes; then ``size`` elements from a key no vector uses
+are drawn on the target and on NumPy and compared (the cross-check).  ``run_cell`` returns a
+plain dict, so it can run in a worker process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _golden
+from ._targets import Target
+from ._ulp import Diff, compare
+
+__all__ = [
+    "BASELINE",
+    "cross_checked",
+    "cross_diff",
+    "failed_cell",
+    "golden_diff",
+    "replay",
+    "run_cell",
+    "template",
+]
+
+#: the cross-check's key: a seed no vector uses, split and folded on the target itself
+CROSS_SEED = 0x5EED_C0DE_2024
+FOLD_DATA = (0, 1, 7, 123456789, 2**31, 2**32 - 1)
+#: what every cross-check compares with (NumPy is itself checked against the vectors)
+BASELINE = Target("numpy")
+
+
+def _host(x: Any) -> np.ndarray:
+    from .backends import to_numpy
+
+    return np.asarray(to_numpy(x))
+
+
+def golden_diff(case: dict[str, Any], got: np.ndarray) -> Diff:
+    """``got`` against the case's expected bytes (ULPs measured against NumPy's when the
+    vectors store only a hash and NumPy's bytes have that hash)."""
+    want = _golden.expected_array(case)
+    if want is not None:
+        return compare(got, want)
+    if _golden.matches(case, got):
+        return Diff(got.size, got.size, 0)
+    base = replay(BASELINE, case)
+    if _golden.matches(case, base):
+        return compare(got, base)
+    return Diff(got.size, 0, None, "sha256 differs (no reference bytes to measure ULPs)")
+
+
+def replay(target: Target, case: dict[str, Any]) -> np.ndarray:
+    """The case's result computed on ``target`` (key made there), as a host array."""
+    return _host(_golden.run_case(case, target.key(case["seed"])))
+
+
+def template(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The column's case whose function and arguments the cross-check draws at scale: the
+    largest (for uniform, a range whose width is no power of two: the FMA matters).  In the
+    ``params`` layout only cases whose array parameters are numbers qualify (any shape
+    broadcasts with them); None: no case does."""
+    usable = [
+        c
+        for c in cases
+        if "params" not in c or (c["shape"] is not None and _golden.scalar_params(c))
+    ]
+    return max(usable, key=_golden.elements) if usable else None
+
+
+def _cross_compute(column: str, template: dict[str, Any] | None, size: int) -> Callable | None:
+    """What the cross-check draws for a column, as a function of a key; None: nothing."""
+    import unirand
+
+    if template is None:
+        return None
+    fn, dtype, kwargs = template["fn"], template.get("dtype"), _golden.params(template)
+    if "params" in template:
+        return lambda key: _host(_golden.call_params(key, fn, [size], dtype, kwargs))
+    if fn not in _golden.KEY_FNS:
+        return lambda key: _host(_golden.call(key, fn, (size,), dtype, kwargs))
+    if column == "split":
+        return lambda key: _host(unirand.key_data(unirand.split(key, size)))
+    if column == "fold_in":
+        return lambda key: np.stack(
+            [_host(unirand.key_data(unirand.fold_in(key, d))) for d in FOLD_DATA]
+        )
+    return None
+
+
+def _cross_key(target: Target) -> Any:
+    import unirand
+
+    return unirand.fold_in(unirand.split(target.key(CROSS_SEED), 3)[1], 7)
+
+
+def cross_checked(target: Target, column: str, template: dict[str, Any] | None) -> bool:
+    """Whether the column has a cross-check on ``target`` (not on NumPy, the baseline)."""
+    return target != BASELINE and _cross_compute(column, template, 1) is not None
+
+
+def cross_diff(
+    target: Target, column: str, template: dict[str, Any] | None, size: int
+) -> Diff | None:
+    """``size`` elements of the column's function on ``target`` against NumPy's, from a key
+    that no vector uses (split and folded on the target).  None: nothing to cross-check."""
+    compute = _cross_compute(column, template, size)
+    if compute is None or not cross_checked(target, column, template) or size <= 0:
+        return None
+    return compare(compute(_cross_key(target)), compute(_cross_key(BASELINE)))
+
+
+def _first(where: str, d: Diff) -> dict[str, Any]:
+    return {"case": where, "mismatch": d.mismatch, **(d.first or {})}
+
+
+def run_cell(
+    target: Target,
+    column: str,
+    cases: list[dict[str, Any]],
+    tmpl: dict[str, Any] | None,
+    size: int,
+) -> dict:
+    """Replay ``cases`` on ``target`` and cross-check ``size`` elements against NumPy."""
+    start, cpu = time.perf_counter(), time.process_time()
+    golden, bitwise_cases, first, error = Diff(), 0, None, None
+    cross: Diff | None = None
+    with target.active():
+        try:
+            for case in cases:
+                d = golden_diff(case, replay(target, case))
+                golden.add(d)
+                bitwise_cases += d.is_bitwise
+                if first is None and not d.is_bitwise:
+                    first = _first(case["name"], d)
+            cross = cross_diff(target, column, tmpl, size)
+            if first is None and cross is not None and not cross.is_bitwise:
+                first = _first("cross-check", cross)
+        except Exception as e:
+            error = {"type": type(e).__name__, "message": str(e)}
+    return {
+        "error": error,
+        "golden": {
+            "cases": len(cases),
+            "cases_bitwise": bitwise_cases,
+            "elements": golden.elements,
+            "elements_bitwise": golden.bitwise,
+            "max_ulp": golden.max_ulp,
+        },
+        "cross_check": None
+        if cross is None
+        else {
+            "against": BASELINE.id,
+            "elements": cross.elements,
+            "elements_bitwise": cross.bitwise,
+            "max_ulp": cross.max_ulp,
+        },
+        "first_difference": first,
+        "seconds": round(time.perf_counter() - start, 3),
+        "cpu_seconds": round(time.process_time() - cpu, 3),
+    }
+
+
+def failed_cell(cases: list[dict[str, Any]], error: BaseException) -> dict:
+    """The dict of a cell that could not run at all (its worker process died)."""
+    return {
+        "error": {"type": type(error).__name__, "message": str(error)},
+        "golden": {
+            "cases": len(cases),
+            "cases_bitwise": 0,
+            "elements": 0,
+            "elements_bitwise": 0,
+            "max_ulp": None,
+        },
+        "cross_check": None,
+        "first_difference": None,
+        "seconds": 0.0,
+        "cpu_seconds": 0.0,
+    }

@@ -1,0 +1,143 @@
+"""How far apart two arrays are: bitwise equality per element and distance in ULPs.
+
+Floats are compared as ordered integers: the bits of a float mapped to an unsigned integer
+that grows with the float's value, so the difference of two such integers is the number of
+representable values between them (+0 and -0 map to the same integer).  This works for every
+sign-magnitude float, 16-bit ones (float16, bfloat16) included, through their raw bits.
+Integers are compared by absolute difference.  Everything is computed in uint64 without overflow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Diff", "as_real", "bitwise_equal", "compare", "describe", "ordered", "ulp_distance"]
+
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _is_float(dtype: np.dtype) -> bool:
+    """IEEE-like floats: numpy's own, and ml_dtypes' (bfloat16 has kind 'V')."""
+    return dtype.kind == "f" or (dtype.kind == "V" and dtype.itemsize in _UINT)
+
+
+def as_real(a: np.ndarray) -> np.ndarray:
+    """Complex numbers as pairs of floats, booleans as uint8: one ordering rule per kind."""
+    if a.dtype.kind == "c":
+        return np.ascontiguousarray(a).view(a.real.dtype).reshape((*a.shape, 2))
+    if a.dtype.kind == "b":
+        return a.astype(np.uint8)
+    return a
+
+
+def ordered(a: np.ndarray) -> np.ndarray:
+    """uint64 keys, monotone in the values of ``a`` (floats by their bits, integers by value)."""
+    a = np.ascontiguousarray(as_real(a))
+    if a.dtype.kind == "u":
+        return a.astype(np.uint64)
+    if a.dtype.kind == "i":  # flipping the sign bit of int64 is adding 2**63
+        return a.astype(np.int64).view(np.uint64) ^ np.uint64(1 << 63)
+    if not _is_float(a.dtype):
+        raise TypeError(f"cannot compute ULP distances for dtype {a.dtype}")
+    width = a.dtype.itemsize * 8
+    u = a.view(_UINT[a.dtype.itemsize]).astype(np.uint64)
+    half = np.uint64(1 << (width - 1))
+    magnitude = u & (half - np.uint64(1))
+    return np.where(u >= half, half - magnitude, half + magnitude)
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise distance between ``a`` and ``b`` (same dtype and shape) in ULPs, as uint64."""
+    x, y = ordered(a), ordered(b)
+    return np.where(x >= y, x - y, y - x)
+
+
+def bitwise_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise equality of the bytes (NaN payloads and the sign of zero count)."""
+    a, b = np.ascontiguousarray(as_real(a)), np.ascontiguousarray(as_real(b))
+    view = _UINT.get(a.dtype.itemsize)
+    if view is None:
+        raise TypeError(f"cannot compare elements of dtype {a.dtype}")
+    return a.view(view) == b.view(view)
+
+
+@dataclass
+class Diff:
+    """The comparison of one result with what it should be."""
+
+    elements: int = 0
+    bitwise: int = 0
+    max_ulp: int | None = 0
+    #: why the arrays could not be compared element by element (shape or dtype), else None
+    mismatch: str | None = None
+    #: first differing element: multi-index, got, want (as text, with bits), its ULP distance
+    first: dict[str, Any] | None = None
+
+    @property
+    def is_bitwise(self) -> bool:
+        return self.mismatch is None and self.bitwise == self.elements
+
+    def within(self, ulp: int) -> bool:
+        """Bitwise, or (``ulp > 0``) no element more than ``ulp`` apart."""
+        if self.is_bitwise:
+            return True
+        return (
+            ulp > 0 and self.mismatch is None and self.max_ulp is not None and self.max_ulp <= ulp
+        )
+
+    def explain(self) -> str:
+        """How many elements differ, by how much, and the first of them, values with bits."""
+        if self.mismatch:
+            return self.mismatch
+        if self.is_bitwise:
+            return f"all {self.elements} elements bitwise equal"
+        f = self.first or {}
+        return (
+            f"{self.elements - self.bitwise} of {self.elements} elements differ, max "
+            f"{self.max_ulp} ulp; first at index {tuple(f.get('index', ()))}: got {f.get('got')}, "
+            f"want {f.get('want')} ({f.get('ulp')} ulp)"
+        )
+
+    def add(self, other: Diff) -> None:
+        """Accumulate ``other`` (a further case of the same cell) into this one."""
+        self.elements += other.elements
+        self.bitwise += other.bitwise
+        if self.max_ulp is not None:
+            self.max_ulp = None if other.max_ulp is None else max(self.max_ulp, other.max_ulp)
+        self.mismatch = self.mismatch or other.mismatch
+        self.first = self.first or other.first
+
+
+def compare(got: np.ndarray, want: np.ndarray) -> Diff:
+    """Bitwise share, maximum ULP distance and the first difference of ``got`` vs ``want``."""
+    if got.dtype != want.dtype:
+        return Diff(got.size, 0, None, f"dtype {got.dtype}, want {want.dtype}")
+    if got.shape != want.shape:
+        return Diff(got.size, 0, None, f"shape {got.shape}, want {want.shape}")
+    same = bitwise_equal(got, want)
+    if same.all():
+        return Diff(got.size, got.size, 0)
+    dist = ulp_distance(got, want)
+    real = as_real(got)
+    flat = int(np.flatnonzero(~same.reshape(-1))[0])
+    index = tuple(int(i) for i in np.unravel_index(flat, real.shape))
+    first = {
+        "index": list(index),
+        "got": describe(real[index]),
+        "want": describe(as_real(want)[index]),
+        "ulp": int(dist[index]),
+    }
+    return Diff(int(same.size), int(same.sum()), int(dist.max()), None, first)
+
+
+def describe(x: Any) -> str:
+    """A value with its bits, e.g. ``0.5 (0x3f000000)``: floats that print alike can differ."""
+    a = np.asarray(x)
+    view = _UINT.get(a.dtype.itemsize)
+    value = a.item() if a.dtype.kind in "uifb" else float(a.astype(np.float64))
+    if view is None or a.dtype.kind in "uib":
+        return repr(value)
+    return f"{value!r} (0x{int(a.view(view)):0{2 * a.dtype.itemsize}x})"
