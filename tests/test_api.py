@@ -371,3 +371,12 @@ def test_xp_jax_portable_forces_the_array_api_engine():
     from unirand.backends.jax import REFERENCE
 
     assert resolve("jax:portable") is REFERENCE
+
+
+def test_traced_key_can_switch_to_the_jax_portable_engine():
+    load("jax")
+    import jax
+
+    k = unirand.key(4).to(jax)
+    out = jax.jit(lambda kk: unirand.normal(kk, (8,), xp="jax:portable"))(k)
+    assert np.asarray(out).tobytes() == unirand.normal(unirand.key(4), (8,)).tobytes()

@@ -151,7 +151,7 @@ def fold_in(key: ThreefryKey, data: Any) -> ThreefryKey:
 def _target(key: ThreefryKey, xp: Any, device: Any) -> tuple[Backend, Any, Any]:
     """The backend and device to compute on, and the key data moved there."""
     target = key._backend if xp is None else backends.resolve(xp)
-    if target is key._backend:
+    if target.xp is key._backend.xp:  # the same library (e.g. JAX native and jax:portable)
         # default: where the key lives (not the library's default device)
         dev = target.resolve_device(device) if device is not None else target.device_of(key._data)
         return target, dev, key._data
