@@ -34,13 +34,28 @@ class Expectation:
     backend: str  # the file's name
     column: str  # glob over report columns: */float16, normal/float64
     target: str  # glob over target ids: jax/*/x64-off, torch/*
-    expect: str  # TypeError (the call raises it) or ulp<=N (a bounded difference)
+    expect: str  # TypeError (the call raises it), ulp<=N or err<=X (a bounded difference)
     reason: str
     where: str  # file:line
 
     @property
     def max_ulp(self) -> int | None:
         return int(self.expect.removeprefix("ulp<=")) if self.expect.startswith("ulp<=") else None
+
+    @property
+    def max_err(self) -> float | None:
+        """``err<=X`` (a float, or ``2**-N``): the error bound relative to max(1, |x|)."""
+        if not self.expect.startswith("err<="):
+            return None
+        text = self.expect.removeprefix("err<=")
+        if text.startswith("2**"):
+            return 2.0 ** int(text.removeprefix("2**"))
+        return float(text)
+
+    @property
+    def tolerance(self) -> tuple[int, float]:
+        """What ``Diff.within`` accepts: (max ulp, max error)."""
+        return (self.max_ulp or 0, self.max_err or 0.0)
 
     @property
     def raises(self) -> type[Exception] | None:
@@ -68,7 +83,7 @@ def read_xfails(folder: Path = XFAILS) -> tuple[Expectation, ...]:
                 if len(fields) == 4
                 else None
             )
-            if e is None or (e.raises is None and e.max_ulp is None):
+            if e is None or (e.raises is None and e.max_ulp is None and e.max_err is None):
                 raise ValueError(
                     f"{path.name}:{number}: want COLUMN TARGET EXPECT REASON, {line!r}"
                 )
@@ -114,13 +129,13 @@ def targets(config: pytest.Config) -> list[Target]:
 
 
 def _param(target: Target, column: str, value: Any, ident: str) -> Any:
-    """A test parameter with its xfail mark (an exception) or tolerance (ulp<=N) applied."""
+    """A test parameter with its xfail mark (an exception) or tolerance (ulp<=N, err<=X)."""
     e = expectation(target, column)
     marks = []
     if e is not None and e.raises is not None:
         reason = f"{e.reason} ({e.where})"
         marks.append(pytest.mark.xfail(raises=e.raises, strict=True, reason=reason))
-    tolerance = e.max_ulp if e is not None and e.max_ulp is not None else 0
+    tolerance = e.tolerance if e is not None else (0, 0.0)
     return pytest.param(target, value, tolerance, id=ident, marks=marks)
 
 

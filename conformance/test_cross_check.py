@@ -12,9 +12,11 @@ from unirand import _cell
 from unirand._targets import Target
 
 
-def test_cross_check(target: Target, cross_check: tuple[str, dict[str, Any], int], tolerance: int):
+def test_cross_check(
+    target: Target, cross_check: tuple[str, dict[str, Any], int], tolerance: tuple[int, float]
+):
     column, template, size = cross_check
     with target.active():
         d = _cell.cross_diff(target, column, template, size)
     assert d is not None
-    assert d.within(tolerance), f"{target.id} {column} (size {size}): {d.explain()}"
+    assert d.within(*tolerance), f"{target.id} {column} (size {size}): {d.explain()}"

@@ -8,8 +8,10 @@ from unirand import _cell
 from unirand._targets import Target
 
 
-def test_golden_case(target: Target, golden_case: dict[str, Any], tolerance: int) -> None:
+def test_golden_case(
+    target: Target, golden_case: dict[str, Any], tolerance: tuple[int, float]
+) -> None:
     with target.active():
         got = _cell.replay(target, golden_case)
-    d = _cell.golden_diff(golden_case, got)
-    assert d.within(tolerance), f"{target.id} {golden_case['name']}: {d.explain()}"
+    d = _cell.golden_diff(golden_case, got, target)
+    assert d.within(*tolerance), f"{target.id} {golden_case['name']}: {d.explain()}"

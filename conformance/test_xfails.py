@@ -38,13 +38,15 @@ def test_unsupported_dtypes_agree(expectation_of: Any):
             assert said == (e is not None and e.raises is TypeError), (target.id, column, e)
 
 
-def test_ulp_bounds_agree(expectation_of: Any):
-    """Where the docs claim a ULP bound (measured devices), the xfail line has the same bound."""
+def test_error_bounds_agree(expectation_of: Any):
+    """Where the docs claim a ULP or error bound (measured devices), the xfail line has it."""
     for target in ROWS:
         for column in COLUMNS:
             c, e = claim(target, column), expectation_of(target, column)
             if c.kind == "ulp":
                 assert e is not None and e.max_ulp == c.ulp, (target.id, column, e)
+            elif c.kind == "err":
+                assert e is not None and e.max_err == c.err, (target.id, column, e)
             elif c.kind == "bitwise":
                 assert e is None, (target.id, column, e)
 

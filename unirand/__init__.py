@@ -15,6 +15,12 @@ from ._api import (
     uniform as uniform,
     wrap_key_data as wrap_key_data,
 )
+from ._distributions import (
+    bernoulli as bernoulli,
+    categorical as categorical,
+    exponential as exponential,
+    gumbel as gumbel,
+)
 from ._key import Key as Key, ThreefryKey as ThreefryKey
 from ._version import __version__ as __version__
 
@@ -22,8 +28,12 @@ __all__ = [
     "Key",
     "ThreefryKey",
     "__version__",
+    "bernoulli",
     "bits",
+    "categorical",
+    "exponential",
     "fold_in",
+    "gumbel",
     "key",
     "key_data",
     "normal",

@@ -56,6 +56,8 @@ def _verdict(cell: dict[str, Any], c: Claim, strict: bool) -> tuple[str, bool]:
     ulps = [u for u in (g["max_ulp"], cross.get("max_ulp", 0)) if u is not None]
     unknown = g["max_ulp"] is None or (cross and cross.get("max_ulp") is None)
     cell["max_ulp"] = None if unknown else max(ulps, default=0)
+    errs = [g.get("max_err", 0.0), cross.get("max_err", 0.0)]
+    cell["max_err"] = None if None in errs else max(e or 0.0 for e in errs)
     cell["elements"] = g["elements"] + cross.get("elements", 0)
     cell["elements_bitwise"] = g["elements_bitwise"] + cross.get("elements_bitwise", 0)
     cell["share_bitwise"] = cell["elements_bitwise"] / cell["elements"] if cell["elements"] else 1.0
@@ -72,6 +74,10 @@ def _verdict(cell: dict[str, Any], c: Claim, strict: bool) -> tuple[str, bool]:
     elif c.kind == "ulp":
         ok = status == "bitwise" or (
             status == "differs" and not unknown and cell["max_ulp"] <= c.ulp
+        )
+    elif c.kind == "err":
+        ok = status == "bitwise" or (
+            status == "differs" and cell["max_err"] is not None and cell["max_err"] <= c.err
         )
     elif c.kind == "unsupported":
         ok = status in ("unsupported", "bitwise")
@@ -192,7 +198,12 @@ def build_report(
         for c_index, col in enumerate(columns):
             cell = results[t_index * len(columns) + c_index]
             c = claim(target, col)
-            cell["claim"] = {"kind": c.kind, "max_ulp": c.ulp, "reason": c.reason}
+            cell["claim"] = {
+                "kind": c.kind,
+                "max_ulp": c.ulp,
+                "max_err": c.err,
+                "reason": c.reason,
+            }
             cell["status"], cell["ok"] = _verdict(cell, c, options.strict)
             cells[col] = {k: cell[k] for k in CELL_FIELDS}
         rows.append(
@@ -248,6 +259,7 @@ CELL_FIELDS = (
     "ok",
     "claim",
     "max_ulp",
+    "max_err",
     "share_bitwise",
     "elements",
     "elements_bitwise",

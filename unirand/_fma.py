@@ -95,7 +95,8 @@ def fma_dekker(
     tl = two_sum_error(c, uh, th)
     v = tl + ul
     v = round_to_odd(xp, v, two_sum_error(tl, ul, v), bitcast, dtype)
-    return th + v
+    # v == 0: the sum is exact and th carries IEEE's sign of zero (th + (+0) would lose -0)
+    return xp.where(v == 0, th, th + v)
 
 
 def fma_f64(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:

@@ -159,17 +159,18 @@ def run_case(case: dict[str, Any], key: Any) -> Any:
 def call_params(
     key: Any, fn: str, shape: list[int] | None, dtype: str, kwargs: dict[str, Any]
 ) -> Any:
-    """A case of the ``params`` layout: keywords, array parameters made in the key's library."""
-    import unirand
+    """A case of the ``params`` layout: keywords, array parameters as NumPy arrays of the dtype.
 
-    from .backends import resolve
+    The samplers move them to the key's library themselves; a host array keeps float64 where
+    the library would not (JAX without x64 turns a float64 array into float32 on creation).
+    """
+    import unirand
 
     func = getattr(unirand, fn)
     args: dict[str, Any] = {"shape": None if shape is None else tuple(shape)}
     for name, value in kwargs.items():
         if name in ARRAY_PARAMS:
-            host = np.asarray(_decode(value), dtype=numpy_dtype(dtype))
-            value = resolve(key.xp).from_numpy(host, key.device)
+            value = np.asarray(_decode(value), dtype=numpy_dtype(dtype))
         args[name] = value
     if "dtype" in inspect.signature(func).parameters:
         args["dtype"] = dtype

@@ -154,6 +154,56 @@ class ThreefryKey:
 
         return normal(self, shape, dtype, xp=xp, device=device)
 
+    def bernoulli(
+        self,
+        p: Any = 0.5,
+        shape: Any = None,
+        *,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._distributions import bernoulli
+
+        return bernoulli(self, p, shape, mode=mode, xp=xp, device=device)
+
+    def exponential(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any:
+        from ._distributions import exponential
+
+        return exponential(self, shape, dtype, xp=xp, device=device)
+
+    def gumbel(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._distributions import gumbel
+
+        return gumbel(self, shape, dtype, mode=mode, xp=xp, device=device)
+
+    def categorical(
+        self,
+        logits: Any,
+        axis: int = -1,
+        shape: Any = None,
+        *,
+        replace: bool = True,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._distributions import categorical
+
+        return categorical(
+            self, logits, axis, shape, replace=replace, mode=mode, xp=xp, device=device
+        )
+
     def to(self, xp: Any, device: Any = None) -> ThreefryKey:
         """The same key with its data in another array library and/or on another device."""
         target = backends.resolve(xp)

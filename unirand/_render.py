@@ -135,6 +135,8 @@ def _details(report: dict[str, Any]) -> list[str]:
             said = {
                 "bitwise": "documented bitwise",
                 "ulp": f"documented within {claim['max_ulp']} ulp ({claim['reason']})",
+                "err": f"documented within {claim.get('max_err', 0):.3g} of max(1, |x|) "
+                f"({claim['reason']})",
                 "unsupported": f"documented unsupported ({claim['reason']})",
                 "none": "no documented claim",
             }[claim["kind"]]

@@ -5,6 +5,11 @@ that grows with the float's value, so the difference of two such integers is the
 representable values between them (+0 and -0 map to the same integer).  This works for every
 sign-magnitude float, 16-bit ones (float16, bfloat16) included, through their raw bits.
 Integers are compared by absolute difference.  Everything is computed in uint64 without overflow.
+
+Where a library function (torch's float64 ``log``) is off by an ulp of a value that a later
+subtraction cancels, the ULP distance of the result is unbounded near zero; such results are
+measured by ``max_err``, the error relative to ``max(1, |want|)`` (absolute below 1, relative
+above), which is what such a difference is bounded by.
 """
 
 from __future__ import annotations
@@ -14,7 +19,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Diff", "as_real", "bitwise_equal", "compare", "describe", "ordered", "ulp_distance"]
+__all__ = [
+    "Diff",
+    "as_real",
+    "bitwise_equal",
+    "compare",
+    "describe",
+    "mixed_error",
+    "ordered",
+    "ulp_distance",
+]
 
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -55,6 +69,21 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(x >= y, x - y, y - x)
 
 
+def mixed_error(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The largest ``|got - want| / max(1, |want|)`` (float64); None for non-floats or where
+    one side is not finite and the other differs."""
+    a, b = as_real(got), as_real(want)
+    if not _is_float(a.dtype):
+        return None
+    x, y = a.astype(np.float64), b.astype(np.float64)
+    same = (x == y) | (np.isnan(x) & np.isnan(y))
+    if not (np.isfinite(x) | same).all() or not (np.isfinite(y) | same).all():
+        return None
+    with np.errstate(invalid="ignore"):
+        err = np.where(same, 0.0, np.abs(x - y) / np.maximum(1.0, np.abs(y)))
+    return float(err.max()) if err.size else 0.0
+
+
 def bitwise_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise equality of the bytes (NaN payloads and the sign of zero count)."""
     a, b = np.ascontiguousarray(as_real(a)), np.ascontiguousarray(as_real(b))
@@ -75,18 +104,23 @@ class Diff:
     mismatch: str | None = None
     #: first differing element: multi-index, got, want (as text, with bits), its ULP distance
     first: dict[str, Any] | None = None
+    #: largest error relative to max(1, |want|) (:func:`mixed_error`); None: not measurable
+    max_err: float | None = 0.0
 
     @property
     def is_bitwise(self) -> bool:
         return self.mismatch is None and self.bitwise == self.elements
 
-    def within(self, ulp: int) -> bool:
-        """Bitwise, or (``ulp > 0``) no element more than ``ulp`` apart."""
+    def within(self, ulp: int = 0, err: float = 0.0) -> bool:
+        """Bitwise, or (``ulp > 0``) no element more than ``ulp`` apart, or (``err > 0``) no
+        error beyond ``err`` relative to ``max(1, |want|)``."""
         if self.is_bitwise:
             return True
-        return (
-            ulp > 0 and self.mismatch is None and self.max_ulp is not None and self.max_ulp <= ulp
-        )
+        if self.mismatch is not None:
+            return False
+        if ulp > 0 and self.max_ulp is not None and self.max_ulp <= ulp:
+            return True
+        return err > 0 and self.max_err is not None and self.max_err <= err
 
     def explain(self) -> str:
         """How many elements differ, by how much, and the first of them, values with bits."""
@@ -95,10 +129,11 @@ class Diff:
         if self.is_bitwise:
             return f"all {self.elements} elements bitwise equal"
         f = self.first or {}
+        err = "" if not self.max_err else f" (max error {self.max_err:.3g} of max(1, |x|))"
         return (
             f"{self.elements - self.bitwise} of {self.elements} elements differ, max "
-            f"{self.max_ulp} ulp; first at index {tuple(f.get('index', ()))}: got {f.get('got')}, "
-            f"want {f.get('want')} ({f.get('ulp')} ulp)"
+            f"{self.max_ulp} ulp{err}; first at index {tuple(f.get('index', ()))}: got "
+            f"{f.get('got')}, want {f.get('want')} ({f.get('ulp')} ulp)"
         )
 
     def add(self, other: Diff) -> None:
@@ -107,6 +142,8 @@ class Diff:
         self.bitwise += other.bitwise
         if self.max_ulp is not None:
             self.max_ulp = None if other.max_ulp is None else max(self.max_ulp, other.max_ulp)
+        if self.max_err is not None:
+            self.max_err = None if other.max_err is None else max(self.max_err, other.max_err)
         self.mismatch = self.mismatch or other.mismatch
         self.first = self.first or other.first
 
@@ -130,7 +167,8 @@ def compare(got: np.ndarray, want: np.ndarray) -> Diff:
         "want": describe(as_real(want)[index]),
         "ulp": int(dist[index]),
     }
-    return Diff(int(same.size), int(same.sum()), int(dist.max()), None, first)
+    err = mixed_error(got, want)
+    return Diff(int(same.size), int(same.sum()), int(dist.max()), None, first, err)
 
 
 def describe(x: Any) -> str:
