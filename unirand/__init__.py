@@ -15,6 +15,7 @@ from ._api import (
     uniform as uniform,
     wrap_key_data as wrap_key_data,
 )
+from ._as_key import as_key as as_key
 from ._distributions import (
     bernoulli as bernoulli,
     categorical as categorical,
@@ -22,20 +23,26 @@ from ._distributions import (
     gumbel as gumbel,
 )
 from ._key import Key as Key, ThreefryKey as ThreefryKey
+from ._reuse import KeyReuseError as KeyReuseError, debug_key_reuse as debug_key_reuse
+from ._serialize import key_from_json as key_from_json
 from ._version import __version__ as __version__
 
 __all__ = [
     "Key",
+    "KeyReuseError",
     "ThreefryKey",
     "__version__",
+    "as_key",
     "bernoulli",
     "bits",
     "categorical",
+    "debug_key_reuse",
     "exponential",
     "fold_in",
     "gumbel",
     "key",
     "key_data",
+    "key_from_json",
     "normal",
     "split",
     "uniform",

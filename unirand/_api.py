@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from . import backends
+from . import _reuse, backends
 from ._dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
-from ._key import ThreefryKey
+from ._key import Key, ThreefryKey
 from ._validation import _is_integer, as_fold_in_data, as_seed, as_shape
 from .backends import Backend
 
@@ -27,19 +27,34 @@ def _check_impl(impl: Any) -> None:
 
 def _check_key(key: Any, argument: str = "key") -> ThreefryKey:
     if not isinstance(key, ThreefryKey):
+        if isinstance(key, Key):
+            raise TypeError(
+                f"{argument}: this function takes portable keys only; a {key.impl} key has the "
+                "operation as a method (key.<name>(...))"
+            )
         raise TypeError(
-            f"{argument} must be a unirand key (from unirand.key or unirand.wrap_key_data); got "
-            f"{type(key).__name__}"
+            f"{argument} must be a unirand key (from unirand.key, unirand.as_key or "
+            f"unirand.wrap_key_data); got {type(key).__name__}"
         )
     return key
 
 
-def _single(key: ThreefryKey, what: str) -> None:
+def _other(key: Any) -> Any:
+    """A key that is not portable (a native adapter or a third-party ``Key``), else TypeError."""
+    if isinstance(key, Key):
+        return key
+    return _check_key(key)
+
+
+def _single(key: ThreefryKey, what: str, consume: bool = True) -> None:
+    """``key`` must be a single key; ``what`` consumes it (checked under debug_key_reuse)."""
     if key.shape != ():
         raise ValueError(
             f"{what} takes a single key (shape ()); got keys of shape {key.shape}. Use key[i], "
             "iterate, or jax.vmap over the keys"
         )
+    if consume and _reuse.ENABLED:
+        _reuse.consume(key, what)
 
 
 def key(seed: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
@@ -59,8 +74,10 @@ def key_data(key: ThreefryKey) -> Any:
     """The key's uint32 data, shape ``key.shape + (2,)``, in the key's own array library.
 
     Keys are immutable: NumPy data comes back read-only, torch and array-API data as a copy.
+    Native JAX keys give ``jax.random.key_data``; NumPy and torch keys have no key data.
     """
-    key = _check_key(key)
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).key_data()
     return key._backend.expose(key._data)
 
 
@@ -121,16 +138,20 @@ def split(key: ThreefryKey, num: Any = 2) -> ThreefryKey:
     """``num`` new keys (an int, or a shape tuple), as ``jax.random.split`` (partitionable).
 
     Key ``i`` is the Threefry hash of counter ``(i >> 32, i & 0xFFFFFFFF)`` under ``key``, so
-    ``split(key, n)[i] == fold_in(key, i)`` for every ``n``.
+    ``split(key, n)[i] == fold_in(key, i)`` for every ``n``.  Other key kinds: ``key.split``.
     """
-    _single(_check_key(key), "split")
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).split(num)
+    _single(key, "split")
     shape = _batch_shape(num)
     return ThreefryKey._from_parts(key._backend.split(key._data, shape), key._backend)
 
 
 def fold_in(key: ThreefryKey, data: Any) -> ThreefryKey:
     """A new key from ``key`` and an integer in ``[0, 2**32)``, as ``jax.random.fold_in``."""
-    _single(_check_key(key), "fold_in")
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).fold_in(data)
+    _single(key, "fold_in", consume=False)
     backend = key._backend
     if _is_integer(data):
         value: Any = as_fold_in_data(data)
@@ -163,7 +184,9 @@ def bits(
     key: ThreefryKey, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
 ) -> Any:
     """Random bits of ``dtype`` (uint8/16/32/64), ``jax.random.bits`` bit for bit."""
-    _single(_check_key(key), "bits")
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).bits(shape, dtype, xp=xp, device=device)
+    _single(key, "bits")
     shape = as_shape(shape)
     name = canonical(dtype, UINT_DTYPES)
     target, dev, data = _target(key, xp, device)
@@ -182,7 +205,9 @@ def uniform(
     device: Any = None,
 ) -> Any:
     """Floats in ``[minval, maxval)``: ``jax.random.uniform`` bit for bit, XLA:CPU FMA included."""
-    _single(_check_key(key), "uniform")
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).uniform(shape, dtype, minval, maxval, xp=xp, device=device)
+    _single(key, "uniform")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = _target(key, xp, device)
@@ -199,7 +224,9 @@ def normal(
     XLA's ``erf_inv`` reproduced with exact rounding, so the bytes are the same on every
     backend and device (float64: see docs/streams.md).
     """
-    _single(_check_key(key), "normal")
+    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+        return _other(key).normal(shape, dtype, xp=xp, device=device)
+    _single(key, "normal")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = _target(key, xp, device)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import backends
-from ._api import _check_key, _single, _target
+from ._api import _other, _single, _target
 from ._dtypes import FLOAT_DTYPES, MANTISSA, canonical, dtype_name
 from ._key import ThreefryKey
 from ._validation import _is_integer, as_shape
@@ -488,7 +488,9 @@ def bernoulli(
     ``p``'s shape; ``p`` must broadcast to it.  ``mode="high"`` draws two uniforms per value
     for small ``p`` (JAX's ``mode``).
     """
-    _single(_check_key(key), "bernoulli")
+    if not isinstance(key, ThreefryKey):
+        return _other(key).bernoulli(p, shape, mode=mode, xp=xp, device=device)
+    _single(key, "bernoulli")
     mode = _check_mode(mode, BERNOULLI_MODES)
     if shape is not None:
         shape = as_shape(shape)
@@ -506,7 +508,9 @@ def exponential(
 ) -> Any:
     """Standard exponentials: ``jax.random.exponential`` bit for bit, ``-log1p(-u)`` with ``u``
     uniform in [0, 1) and XLA:CPU's ``log1p``."""
-    _single(_check_key(key), "exponential")
+    if not isinstance(key, ThreefryKey):
+        return _other(key).exponential(shape, dtype, xp=xp, device=device)
+    _single(key, "exponential")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = _target(key, xp, device)
@@ -529,7 +533,9 @@ def gumbel(
     ``"high"``: two uniforms per value for more range near 0.  ``"highest"``: float32 from 64
     random bits (other dtypes: as ``"high"``).
     """
-    _single(_check_key(key), "gumbel")
+    if not isinstance(key, ThreefryKey):
+        return _other(key).gumbel(shape, dtype, mode=mode, xp=xp, device=device)
+    _single(key, "gumbel")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
     mode = _check_mode(mode, GUMBEL_MODES)
@@ -556,7 +562,11 @@ def categorical(
     :func:`bernoulli` for its dtype.  Indices are int64 (int32 on JAX without x64, and int32
     for ``replace=False``, as in JAX).
     """
-    _single(_check_key(key), "categorical")
+    if not isinstance(key, ThreefryKey):
+        return _other(key).categorical(
+            logits, axis, shape, replace=replace, mode=mode, xp=xp, device=device
+        )
+    _single(key, "categorical")
     mode = _check_mode(mode, GUMBEL_MODES)
     if not isinstance(replace, (bool, np.bool_)):
         raise TypeError(f"replace must be a bool; got {type(replace).__name__}")

@@ -26,7 +26,33 @@ __all__ = ["Key", "ThreefryKey"]
 
 @runtime_checkable
 class Key(Protocol):
-    """What every unirand key offers (portable keys today; native adapters implement it too)."""
+    """What every unirand key offers; ``isinstance(k, unirand.Key)`` holds for every kind.
+
+    The contract (docs/adapters.md has the per-kind details):
+
+    * A key is an immutable **value**: no method changes it, and sampling twice from one key
+      gives the same numbers (as in JAX).  Native keys hold seed material, never a live
+      generator, and build a fresh generator per call.
+    * ``shape``: the batch shape (``()`` for a single key); ``impl``: a name, ``"threefry2x32"``
+      (portable), ``"jax:<impl>"``, ``"numpy:<BitGenerator>"`` or ``"torch"``.
+    * ``split(num)``: keys of shape ``(num,)`` (or the shape ``num``); ``fold_in(data)``: a key
+      from an integer in ``[0, 2**32)``.  Both take single keys; children of ``split`` and of
+      ``fold_in`` never coincide.
+    * Samplers ``bits``, ``uniform``, ``normal``, ``exponential``, ``gumbel``, ``bernoulli``,
+      ``categorical`` take single keys and the keywords ``xp=``/``device=`` (where the result
+      goes).  Each kind uses its library's own sampler where there is one and derives the
+      others from its bits.  Portable keys give ``jax.random``'s numbers on every library;
+      native keys give their library's numbers.
+    * Sampling and ``split`` consume a key (see ``unirand.debug_key_reuse``); ``fold_in`` does
+      not.
+    * Every unirand key kind also has the bridges ``numpy_generator()``,
+      ``torch_generator(device=None)``, ``jax_key()`` and ``to_json()``, and pickles exactly;
+      they are not required of third-party keys.
+
+    The functional forms (``unirand.normal(key, ...)``) accept any ``Key`` and call its methods
+    for keys that are not portable, so a third-party key's methods must not call them back.
+    Adding a sampler here obliges every adapter in ``unirand/backends/native_*.py`` to have it.
+    """
 
     @property
     def shape(self) -> tuple[int, ...]: ...
@@ -44,11 +70,19 @@ class Key(Protocol):
 
     def normal(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
 
+    def exponential(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
+
+    def gumbel(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
+
+    def bernoulli(self, p: Any = 0.5, shape: Any = None, **kw: Any) -> Any: ...
+
+    def categorical(self, logits: Any, axis: int = -1, shape: Any = None, **kw: Any) -> Any: ...
+
 
 class ThreefryKey:
     """A JAX-compatible Threefry-2x32 key whose streams are ``jax.random``'s on every backend."""
 
-    __slots__ = ("_backend", "_data")
+    __slots__ = ("_backend", "_consumed", "_data")  # _consumed: unirand.debug_key_reuse
 
     impl = "threefry2x32"
 
@@ -203,6 +237,38 @@ class ThreefryKey:
         return categorical(
             self, logits, axis, shape, replace=replace, mode=mode, xp=xp, device=device
         )
+
+    # -- bridges (derivations: unirand/backends/_native.py; docs/adapters.md) -------------------
+    def numpy_generator(self) -> Any:
+        """``Generator(PCG64(SeedSequence(bits((4,), "uint32"))))``; consumes the key."""
+        from .backends._native import derived_numpy_generator
+
+        return derived_numpy_generator(self._bridge_words(4, "numpy_generator"))
+
+    def torch_generator(self, device: Any = None) -> Any:
+        """``torch.Generator(device).manual_seed(w0 << 32 | w1)``, ``w = bits((2,))``; consumes."""
+        from .backends._native import derived_torch_generator
+
+        return derived_torch_generator(self._bridge_words(2, "torch_generator"), device)
+
+    def jax_key(self) -> Any:
+        """The JAX typed threefry2x32 key with this key's data: the same stream (no consume)."""
+        from .backends._native import derived_jax_key
+
+        return derived_jax_key(self._data if "jax" in self._backend.name else self._host())
+
+    def to_json(self) -> str:
+        """The key as JSON (impl tag, format version); ``unirand.key_from_json`` reads it."""
+        from ._serialize import to_json
+
+        return to_json(self)
+
+    def _bridge_words(self, n: int, what: str) -> Any:
+        from ._api import _single
+
+        _single(self, what)
+        numpy = backends.by_name("numpy")
+        return numpy.bits(numpy.own(self._host()), (n,), "uint32", numpy.resolve_device(None))
 
     def to(self, xp: Any, device: Any = None) -> ThreefryKey:
         """The same key with its data in another array library and/or on another device."""

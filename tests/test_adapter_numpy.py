@@ -1,0 +1,168 @@
+"""NumPy keys against numpy.random itself, bit for bit."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from _key_kinds import same_bits
+
+import unirand
+from unirand.backends.native_numpy import FOLD_TAG, NumpyKey
+
+BITGENS = ["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"]
+
+
+def test_seed_sequence_case_from_the_issue():
+    got = unirand.normal(unirand.as_key(np.random.SeedSequence(5)), (6,), "float64")
+    want = np.random.default_rng(np.random.SeedSequence(5)).standard_normal(6)
+    assert same_bits(got, want)
+
+
+def test_as_key_does_not_mutate_a_seed_sequence():
+    seq = np.random.SeedSequence(5)
+    key = unirand.as_key(seq)
+    key.split(4)
+    key.fold_in(3).normal((2,))
+    assert seq.n_children_spawned == 0
+    assert key.impl == "numpy:PCG64"
+
+
+@pytest.mark.parametrize(
+    "seq",
+    [
+        lambda: np.random.SeedSequence(5),
+        lambda: np.random.SeedSequence([1, 2, 2**40], spawn_key=(7, 2**33), pool_size=8),
+        lambda: np.random.SeedSequence(np.array([3, 4], np.uint64)),
+    ],
+)
+def test_split_child_i_is_spawn_child_i(seq):
+    s = seq()
+    s.spawn(2)  # children already handed out: split continues after them, as spawn does
+    key = unirand.as_key(s)
+    keys = key.split((2, 3))
+    reference = copy.deepcopy(s).spawn(6)
+    for i in range(6):
+        child = keys[i // 3, i % 3]
+        assert child.seed_sequence().spawn_key == reference[i].spawn_key
+        pool = s.pool_size
+        assert np.array_equal(
+            child.seed_sequence().generate_state(pool), reference[i].generate_state(pool)
+        )
+        want = np.random.default_rng(reference[i]).standard_normal(3)
+        assert same_bits(child.normal((3,), "float64"), want)
+    assert s.n_children_spawned == 2  # never mutated
+
+
+def test_fold_in_spawn_key_and_no_collision_with_split():
+    key = unirand.as_key(np.random.SeedSequence(11, spawn_key=(4,)))
+    assert key.fold_in(9).seed_sequence().spawn_key == (4, FOLD_TAG, 9)
+    # every path of up to two operations gives a distinct entropy pool
+    ops = [("split", i) for i in range(6)] + [("fold", d) for d in range(6)]
+
+    def apply(k, op):
+        return k.split(6)[op[1]] if op[0] == "split" else k.fold_in(op[1])
+
+    states = {}
+    for a in ops:
+        ka = apply(key, a)
+        states[(a,)] = ka.seed_sequence().generate_state(4).tobytes()
+        for b in ops:
+            states[(a, b)] = apply(ka, b).seed_sequence().generate_state(4).tobytes()
+    assert len(set(states.values())) == len(states)
+    assert key.fold_in(2**32 - 1) != key.split(3)[0]
+
+
+@pytest.mark.parametrize("name", BITGENS)
+def test_generator_is_spawned_from_and_keeps_its_bit_generator(name):
+    cls = getattr(np.random, name)
+    gen = np.random.Generator(cls(np.random.SeedSequence(7)))
+    key = unirand.as_key(gen)
+    assert key.impl == f"numpy:{name}" and key.bit_generator == name
+    child = np.random.SeedSequence(7).spawn(1)[0]
+    assert same_bits(
+        key.normal((5,), "float64"), np.random.Generator(cls(child)).standard_normal(5)
+    )
+    # the generator's own numbers are untouched ...
+    fresh = np.random.Generator(cls(np.random.SeedSequence(7)))
+    assert same_bits(gen.random(4), fresh.random(4))
+    # ... and a second as_key (or a later spawn) never repeats the key
+    again = unirand.as_key(gen.bit_generator)
+    assert again != key and again.impl == key.impl
+    assert gen.bit_generator.seed_seq.n_children_spawned == 2
+    assert not same_bits(again.normal((5,), "float64"), key.normal((5,), "float64"))
+
+
+def test_samplers_are_the_generators_own():
+    key = unirand.as_key(np.random.SeedSequence(3))
+
+    def gen():
+        return np.random.default_rng(np.random.SeedSequence(3))
+
+    assert same_bits(key.normal((4,)), gen().standard_normal(4, dtype=np.float32))
+    assert same_bits(key.uniform((4,)), gen().random(4, dtype=np.float32))
+    assert same_bits(key.uniform((4,), "float64", -2.0, 3.0), gen().uniform(-2.0, 3.0, 4))
+    for w in (8, 16, 32, 64):
+        dt = f"uint{w}"
+        assert same_bits(key.bits((5,), dt), gen().integers(0, 2**w, size=5, dtype=dt))
+    assert same_bits(key.exponential((4,), "float64"), gen().standard_exponential(4))
+    assert same_bits(key.gumbel((4,), "float64"), gen().gumbel(size=4))
+    p = np.array([0.1, 0.5, 0.9])
+    assert same_bits(key.bernoulli(p, (2, 3)), gen().random((2, 3)) < p)
+    logits = np.log(np.array([[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]]))
+    want = np.argmax(gen().gumbel(size=(4, 2, 3)) + logits, axis=-1)
+    assert same_bits(key.categorical(logits, shape=(4, 2)), want.astype(np.int64))
+    top = key.categorical(np.zeros(5), shape=(5,), replace=False)
+    assert sorted(top.tolist()) == [0, 1, 2, 3, 4]
+
+
+def test_derived_16_bit_floats_and_bounds():
+    key = unirand.as_key(np.random.SeedSequence(3))
+    for dt in ("float16", "bfloat16"):
+        u = key.uniform((1000,), dt)
+        assert str(u.dtype) == dt and 0 <= float(u.min()) and float(u.max()) < 1
+        assert str(key.normal((3,), dt).dtype) == dt
+    u = key.uniform((2, 3), minval=np.array([0.0, 10.0, 20.0]), maxval=np.array([1.0, 11, 21]))
+    assert u.dtype == np.float32 and (u >= [0, 10, 20]).all() and (u < [1, 11, 21]).all()
+    with pytest.raises(ValueError, match="broadcast"):
+        key.uniform((3,), minval=np.zeros((2, 3)))
+
+
+def test_key_is_immutable_and_bridges():
+    key = unirand.as_key(np.random.SeedSequence(21))
+    assert same_bits(key.normal((3,)), key.normal((3,)))
+    assert same_bits(key.numpy_generator().standard_normal(3), key.normal((3,), "float64"))
+    assert isinstance(key.seed_sequence(), np.random.SeedSequence)
+    g1, g2 = key.torch_generator(), key.torch_generator()
+    assert g1.initial_seed() == g2.initial_seed()
+    assert key.jax_key().dtype == key.jax_key().dtype
+
+
+def test_results_move_to_other_libraries():
+    torch = pytest.importorskip("torch")
+    key = unirand.as_key(np.random.SeedSequence(2))
+    t = unirand.normal(key, (3,), xp="torch")
+    assert isinstance(t, torch.Tensor) and same_bits(t, key.normal((3,)))
+
+
+def test_errors():
+    with pytest.raises(TypeError, match="RandomState"):
+        unirand.as_key(np.random.RandomState(1))
+    legacy = np.random.MT19937()
+    legacy._legacy_seeding(5)
+    with pytest.raises(ValueError, match="SeedSequence"):
+        unirand.as_key(legacy)
+    key = unirand.as_key(np.random.SeedSequence(1))
+    with pytest.raises(ValueError, match="single key"):
+        key.split(2).normal((2,))
+    with pytest.raises(ValueError, match=r"\[0, 2\*\*32\)"):
+        key.fold_in(2**32)
+    with pytest.raises(TypeError, match="dtype"):
+        key.bits((2,), "float32")
+    with pytest.raises(TypeError, match="cannot be indexed"):
+        key[0]
+    with pytest.raises(IndexError):
+        key.split(2)[2]
+    with pytest.raises(ValueError, match="bit generator"):
+        NumpyKey.from_seed_sequence(np.random.SeedSequence(1), "Nope")

@@ -1,0 +1,227 @@
+"""JAX keys of the other PRNG impls behind the ``unirand.Key`` protocol.
+
+A :class:`JaxKey` wraps a typed JAX key array (``jax.random.key(s, impl=...)``) of any impl
+but threefry2x32 (``as_key`` turns those into portable keys living on JAX): ``rbg``,
+``unsafe_rbg``, ``threefry4x32``, ``philox2x32``, ``philox4x32`` in jax 0.10.2.  Every
+operation is ``jax.random``'s own on the wrapped key, so the numbers are exactly JAX's; split
+and fold_in are ``jax.random.split``/``fold_in`` (their semantics are the impl's).  A JaxKey is
+a pytree (the key array is the leaf), so it passes through ``jax.jit`` and ``jax.vmap``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import by_name
+from ._native import (
+    NativeKey,
+    batch_shape_of,
+    check_mode,
+    convert,
+    float_name,
+    uint_name,
+)
+
+__all__ = ["JaxKey", "impls"]
+
+
+def impls() -> tuple[str, ...]:
+    """The PRNG impls this JAX has registered (``jax.random.key(0, impl=name)``)."""
+    from jax._src.random.prng import prngs
+
+    return tuple(prngs)
+
+
+def _impl_name(k: Any) -> str:
+    return str(jax.random.key_impl(k))
+
+
+class JaxKey(NativeKey):
+    """A native JAX key (final): a typed key array and ``jax.random``'s operations."""
+
+    __slots__ = ("_k",)
+    library = "jax"
+
+    def __init__(self, k: Any) -> None:
+        if not (isinstance(k, jax.Array) and jnp.issubdtype(k.dtype, jax.dtypes.prng_key)):
+            raise TypeError(f"k must be a typed JAX key array; got {type(k).__name__}")
+        self._k = k
+
+    @classmethod
+    def _wrap(cls, k: Any) -> JaxKey:
+        key = object.__new__(cls)
+        key._k = k
+        return key
+
+    @property
+    def impl(self) -> str:
+        return f"jax:{_impl_name(self._k)}"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._k.shape)
+
+    def __getitem__(self, index: Any) -> JaxKey:
+        if not self.shape:
+            raise TypeError("a single key (shape ()) cannot be indexed")
+        return JaxKey._wrap(self._k[index])
+
+    def key_data(self) -> Any:
+        """``jax.random.key_data`` of the key (uint32, ``shape + impl key shape``)."""
+        return jax.random.key_data(self._k)
+
+    def jax_key(self) -> Any:
+        """The wrapped typed key itself (does not consume: the same stream)."""
+        return self._k
+
+    def _words(self, n: int) -> np.ndarray:
+        return np.asarray(jax.random.bits(self._k, (n,), jnp.uint32))
+
+    def _payload(self) -> dict[str, Any]:
+        if isinstance(self._k, jax.core.Tracer):
+            raise TypeError("a key traced by jax.jit/vmap has no concrete value to store")
+        data = np.asarray(jax.random.key_data(self._k))
+        return {"impl": self.impl, "shape": list(data.shape), "data": data.ravel().tolist()}
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> JaxKey:
+        name = p["impl"].split(":", 1)[1]
+        if name not in impls():
+            raise ValueError(
+                f"unknown JAX PRNG impl {name!r} in key impl {p['impl']!r}; this JAX has "
+                f"{', '.join(impls())}"
+            )
+        data = np.array(p["data"], dtype=np.uint32).reshape(tuple(p["shape"]))
+        return cls._wrap(jax.random.wrap_key_data(jnp.asarray(data), impl=name))
+
+    def __repr__(self) -> str:
+        if isinstance(self._k, jax.core.Tracer):
+            return f"JaxKey({self.impl}, shape={self.shape}, traced)"
+        data = np.asarray(jax.random.key_data(self._k))
+        body = data.tolist() if data.size <= 8 else f"<{self.size} keys>"
+        return f"JaxKey({self.impl}, shape={self.shape}, data={body})"
+
+    # -- jax.random's operations ------------------------------------------------------------
+    def split(self, num: Any = 2) -> JaxKey:
+        """``jax.random.split(key, num)``."""
+        self._single("split")
+        return JaxKey._wrap(jax.random.split(self._k, batch_shape_of(num)))
+
+    def fold_in(self, data: Any) -> JaxKey:
+        """``jax.random.fold_in(key, data)`` (does not consume)."""
+        self._single("fold_in", consume=False)
+        if isinstance(data, jax.Array) and data.shape == () and data.dtype == jnp.uint32:
+            value: Any = data  # a traced loop index
+        else:
+            from .._validation import as_fold_in_data
+
+            value = np.uint32(as_fold_in_data(data))
+        return JaxKey._wrap(jax.random.fold_in(self._k, value))
+
+    def bits(
+        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
+    ) -> Any:
+        """``jax.random.bits``."""
+        self._single("bits")
+        out = jax.random.bits(self._k, _shape(shape), _dtype(uint_name(dtype)))
+        return convert(out, "jax", xp, device)
+
+    def uniform(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        minval: Any = 0.0,
+        maxval: Any = 1.0,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.uniform``."""
+        self._single("uniform")
+        dt = _dtype(float_name(dtype))
+        out = jax.random.uniform(self._k, _shape(shape), dt, minval, maxval)
+        return convert(out, "jax", xp, device)
+
+    def normal(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any:
+        """``jax.random.normal``."""
+        self._single("normal")
+        out = jax.random.normal(self._k, _shape(shape), _dtype(float_name(dtype)))
+        return convert(out, "jax", xp, device)
+
+    def exponential(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any:
+        """``jax.random.exponential``."""
+        self._single("exponential")
+        out = jax.random.exponential(self._k, _shape(shape), _dtype(float_name(dtype)))
+        return convert(out, "jax", xp, device)
+
+    def gumbel(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.gumbel``."""
+        self._single("gumbel")
+        dt = _dtype(float_name(dtype))
+        out = jax.random.gumbel(self._k, _shape(shape), dt, mode=check_mode(mode, "gumbel"))
+        return convert(out, "jax", xp, device)
+
+    def bernoulli(
+        self,
+        p: Any = 0.5,
+        shape: Any = None,
+        *,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.bernoulli``."""
+        self._single("bernoulli")
+        shape = None if shape is None else _shape(shape)
+        out = jax.random.bernoulli(self._k, p, shape, mode=check_mode(mode, "bernoulli"))
+        return convert(out, "jax", xp, device)
+
+    def categorical(
+        self,
+        logits: Any,
+        axis: int = -1,
+        shape: Any = None,
+        *,
+        replace: bool = True,
+        mode: str = "low",
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.categorical``."""
+        self._single("categorical")
+        shape = None if shape is None else _shape(shape)
+        out = jax.random.categorical(
+            self._k, logits, axis, shape, replace, mode=check_mode(mode, "gumbel")
+        )
+        return convert(out, "jax", xp, device)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    from .._validation import as_shape
+
+    return as_shape(shape)
+
+
+def _dtype(name: str) -> Any:
+    return by_name("jax").dtype(name)
+
+
+jax.tree_util.register_pytree_node(
+    JaxKey, lambda k: ((k._k,), None), lambda _, c: JaxKey._wrap(c[0])
+)
