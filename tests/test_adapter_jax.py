@@ -97,3 +97,60 @@ def test_portable_bridge_to_jax_is_the_same_stream():
     assert same_bits(jax.random.bits(jk, (8,)), unirand.bits(key, (8,)))
     assert same_bits(jax.random.key_data(jk), unirand.key_data(key))
     assert unirand.as_key(jk) == key
+
+
+@pytest.mark.parametrize("impl", OTHER_IMPLS)
+def test_new_samplers_are_jax_randoms_own(impl):
+    jk = jax.random.key(5, impl=impl)
+    key = unirand.as_key(jk)
+    r = jax.random
+    assert same_bits(key.randint((6,), -3, 9), r.randint(jk, (6,), -3, 9, jnp.int32))
+    lo = jnp.array([0, 1, 2])
+    want = r.randint(jk, (2, 3), lo, 300, jnp.uint8)  # JAX's clipping: 300 -> 255 included
+    assert same_bits(unirand.randint(key, (2, 3), lo, 300, "uint8"), want)
+    x = jnp.arange(12).reshape(3, 4)
+    assert same_bits(key.permutation(10), r.permutation(jk, 10))
+    assert same_bits(unirand.permutation(key, x, 1), r.permutation(jk, x, 1))
+    assert same_bits(key.permutation(x, 1, True), r.permutation(jk, x, 1, True))
+    assert same_bits(unirand.shuffle(key, x, 1), r.permutation(jk, x, 1, independent=True))
+    p = jnp.array([0.1, 0.2, 0.3, 0.4])
+    for replace in (True, False):
+        want = r.choice(jk, x, (2,), replace, axis=1)
+        assert same_bits(key.choice(x, (2,), replace, axis=1), want)
+        assert same_bits(
+            unirand.choice(key, 4, (3,), replace, p), r.choice(jk, 4, (3,), replace, p)
+        )
+    want = r.choice(jk, 4, (3,), False, p, mode="high")
+    assert same_bits(key.choice(4, (3,), False, p, mode="high"), want)
+    want = r.truncated_normal(jk, -1.0, 2.0, (5,), jnp.float32)
+    assert same_bits(unirand.truncated_normal(key, -1.0, 2.0, (5,)), want)
+    lo = jnp.array([-jnp.inf, 0.5])
+    want = r.truncated_normal(jk, lo, 3.0, (3, 2), jnp.bfloat16)
+    assert same_bits(key.truncated_normal(lo, 3.0, (3, 2), "bfloat16"), want)
+
+
+def test_new_samplers_trace_and_check_concrete_arguments():
+    jk = jax.random.key(1, impl="philox4x32")
+    key = unirand.as_key(jk)
+    r = jax.random
+    f = jax.jit(lambda k, lo: (k.randint((3,), lo, 9), k.truncated_normal(-lo * 1.0, 2.0)))
+    a, b = f(key, jnp.int32(2))
+    assert same_bits(a, r.randint(jk, (3,), 2, 9, jnp.int32))
+    assert same_bits(b, r.truncated_normal(jk, -2.0, 2.0))
+    p = jnp.array([0.5, 0.5])
+    got = jax.jit(lambda k, p: k.choice(2, (3,), p=p))(key, p)  # traced p: not checked
+    assert same_bits(got, r.choice(jk, 2, (3,), p=p))
+    with pytest.raises(TypeError, match="minval"):
+        key.randint((2,), 0.5, 3)
+    with pytest.raises(ValueError, match="sum to 1"):
+        key.choice(2, (3,), p=jnp.array([0.2, 0.2]))
+    with pytest.raises(ValueError, match="larger sample"):
+        key.choice(2, (3,), replace=False)
+    with pytest.raises(ValueError, match="lower must be < upper"):
+        key.truncated_normal(2.0, 1.0)
+    with pytest.raises(TypeError, match="lower"):
+        key.truncated_normal(True, 1.0)
+    with pytest.raises(TypeError, match="dtype"):
+        key.randint((2,), 0, 3, "float32")
+    with pytest.raises(ValueError, match="single key"):
+        key.split(2).permutation(3)

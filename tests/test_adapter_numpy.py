@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -166,3 +167,135 @@ def test_errors():
         key.split(2)[2]
     with pytest.raises(ValueError, match="bit generator"):
         NumpyKey.from_seed_sequence(np.random.SeedSequence(1), "Nope")
+
+
+# -- randint, permutation, shuffle, choice, truncated_normal ------------------------------------
+def _gen3():
+    return np.random.default_rng(np.random.SeedSequence(3))
+
+
+def test_randint_permutation_choice_are_the_generators_own():
+    key = unirand.as_key(np.random.SeedSequence(3))
+    assert same_bits(key.randint((4,), 0, 10), _gen3().integers(0, 10, size=(4,), dtype="int32"))
+    lo = np.array([0, -5, 100])
+    assert same_bits(
+        unirand.randint(key, (2, 3), lo, 200, "int16"),
+        _gen3().integers(lo, 200, size=(2, 3), dtype="int16"),
+    )
+    assert same_bits(
+        key.randint((5,), 0, 256, "uint8"), _gen3().integers(0, 256, size=5, dtype="uint8")
+    )
+    full = _gen3().integers(-(2**63), 2**63, size=3, dtype="int64")
+    assert same_bits(key.randint((3,), -(2**63), 2**63, "int64"), full)
+    x = np.arange(12).reshape(3, 4)
+    assert same_bits(key.permutation(10), _gen3().permutation(10))
+    assert same_bits(unirand.permutation(key, x, 1), _gen3().permutation(x, axis=1))
+    assert same_bits(key.permutation(x, 1, True), _gen3().permuted(x, axis=1))
+    assert same_bits(unirand.shuffle(key, x, 1), _gen3().permuted(x, axis=1))
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    for replace in (True, False):
+        want = _gen3().choice(x, size=(2,), replace=replace, axis=1)
+        assert same_bits(key.choice(x, (2,), replace, axis=1), want)
+        want = _gen3().choice(4, size=(3,), replace=replace, p=p)
+        assert same_bits(unirand.choice(key, 4, (3,), replace, p), want)
+    assert same_bits(key.choice(7, (2, 2)), _gen3().choice(7, size=(2, 2)))
+    p32 = np.array([0.25, 0.25, 0.5 + 1e-5], np.float32)  # within float32's tolerance
+    assert same_bits(key.choice(3, (4,), p=p32), _gen3().choice(3, size=(4,), p=p32))
+    assert key.choice(np.arange(5.0), (0,)).shape == (0,)
+
+
+def test_truncated_normal_follows_its_documented_construction():
+    key = unirand.as_key(np.random.SeedSequence(3))
+    lo, up = np.array([-1.0, 0.5, -np.inf]), np.array([2.0, np.inf, -2.0])
+    erf = np.frompyfunc(math.erf, 1, 1)
+    a, b = (erf(v / math.sqrt(2)).astype(np.float64) for v in (lo, up))
+    u = _gen3().uniform(a, b, size=(4, 3))
+    z = key.truncated_normal(lo, up, (4, 3), "float64")
+    assert z.dtype == np.float64 and z.shape == (4, 3)
+    assert np.allclose(erf(z / math.sqrt(2)).astype(np.float64), u, rtol=0, atol=4e-16)
+    assert same_bits(unirand.truncated_normal(key, -1.0, 2.0, None, "float64"), z[0, 0])
+
+
+def _truncnorm_cdf(x, lo, up):
+    phi = np.frompyfunc(lambda v: 0.5 * math.erfc(-v / math.sqrt(2)), 1, 1)
+    pl, pu = float(phi(lo)), float(phi(up))
+    return (phi(x).astype(np.float64) - pl) / (pu - pl)
+
+
+@pytest.mark.parametrize(
+    "lo,up", [(-1.0, 2.0), (0.5, np.inf), (-np.inf, -2.0), (-0.1, 0.1), (2.5, 6.0)]
+)
+def test_truncated_normal_is_a_truncated_normal(lo, up):
+    """KS test against the truncated normal CDF (``math.erfc``), alpha = 1e-3, and bounds."""
+    key = unirand.as_key(np.random.SeedSequence(17))
+    n = 20_000
+    for dtype in ("float64", "float32"):
+        z = np.sort(key.truncated_normal(lo, up, (n,), dtype).astype(np.float64))
+        assert (z > lo).all() and (z < up).all()
+        cdf = _truncnorm_cdf(z, lo, up)
+        i = np.arange(1, n + 1)
+        d = max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n))
+        assert d < 1.95 / math.sqrt(n), (dtype, d)
+
+
+def test_truncated_normal_16_bit_and_narrow_bounds_stay_inside():
+    key = unirand.as_key(np.random.SeedSequence(5))
+    for dt in ("float16", "bfloat16", "float32", "float64"):
+        z = key.truncated_normal(0.0, 0.01, (2000,), dt)
+        assert str(z.dtype) == dt
+        z = z.astype(np.float64)
+        assert (z > 0).all() and (z < 0.01).all()
+    z = key.truncated_normal(9.0, 10.0, (5,), "float64")  # erf rounds to 1: as in JAX
+    assert ((z > 9) & (z < 10)).all()
+
+
+def test_new_sampler_errors_and_consumption():
+    key = unirand.as_key(np.random.SeedSequence(1))
+    with pytest.raises(TypeError, match="dtype"):
+        key.randint((2,), 0, 5, "float32")
+    with pytest.raises(TypeError, match="minval"):
+        key.randint((2,), 0.5, 5)
+    with pytest.raises(TypeError, match="maxval"):
+        key.randint((2,), 0, True)
+    with pytest.raises(ValueError, match="maxval"):
+        key.randint((2,), 0, 257, "uint8")
+    with pytest.raises(ValueError, match="minval"):
+        key.randint((2,), -1, 5, "uint8")
+    with pytest.raises(ValueError, match="minval must be < maxval"):
+        key.randint((2,), np.array([0, 5]), 5)
+    with pytest.raises(ValueError, match="broadcast"):
+        key.randint((2,), np.zeros(3, int), 5)
+    with pytest.raises(ValueError, match="larger sample"):
+        key.choice(3, (4,), replace=False)
+    with pytest.raises(ValueError, match="non-negative"):
+        key.choice(3, (2,), p=np.array([-0.5, 1.0, 0.5]))
+    with pytest.raises(ValueError, match="sum to 1"):
+        key.choice(3, (2,), p=np.array([0.3, 0.3, 0.3]))
+    with pytest.raises(ValueError, match="non-zero"):
+        key.choice(3, (2,), replace=False, p=np.array([0.0, 0.0, 1.0]))
+    with pytest.raises(TypeError, match="sequence"):
+        key.choice(3, 2)
+    with pytest.raises(ValueError, match="mode"):
+        key.choice(3, (2,), mode="highest")
+    with pytest.raises(TypeError, match="independent"):
+        key.permutation(np.arange(3), independent=1)
+    with pytest.raises(TypeError, match="shuffle takes an array"):
+        key.shuffle(5)
+    with pytest.raises(ValueError, match="axis"):
+        key.permutation(np.arange(3), axis=1)
+    with pytest.raises(ValueError, match="lower must be < upper"):
+        key.truncated_normal(1.0, np.array([2.0, 1.0]))
+    with pytest.raises(ValueError, match="NaN"):
+        key.truncated_normal(np.nan, 1.0)
+    with pytest.raises(TypeError, match="lower"):
+        key.truncated_normal(True, 1.0)
+    with pytest.raises(ValueError, match="single key"):
+        key.split(2).choice(3)
+    with unirand.debug_key_reuse():
+        k = unirand.as_key(np.random.SeedSequence(1))
+        k.randint((2,), 0, 3)
+        with pytest.raises(unirand.KeyReuseError, match="randint"):
+            k.truncated_normal(-1.0, 1.0)
+    pytest.importorskip("torch")
+    t = key.randint((3,), 0, 9, "int64", xp="torch")
+    assert type(t).__module__.startswith("torch") and same_bits(t, key.randint((3,), 0, 9, "int64"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 import pytest
@@ -120,3 +121,91 @@ def test_results_move_and_errors():
         TorchKey.from_seed(2**64)
     with pytest.raises(TypeError, match="dtype"):
         key.normal((2,), "uint8")
+
+
+# -- randint, permutation, shuffle, choice, truncated_normal ------------------------------------
+@pytest.mark.filterwarnings("ignore:mean is more than 2 std")  # the reference trunc_normal_
+@pytest.mark.parametrize("device", DEVICES)
+def test_new_samplers_are_torchs_own(device):
+    key = TorchKey.from_seed(9, device)
+
+    def g():
+        return gen(9, device)
+
+    want = torch.randint(-3, 7, (5,), generator=g(), dtype=torch.int64, device=device)
+    assert same_bits(key.randint((5,), -3, 7, "int64"), want)
+    want = torch.randint(0, 256, (2, 3), generator=g(), dtype=torch.uint8, device=device)
+    assert same_bits(unirand.randint(key, (2, 3), 0, 256, "uint8"), want)
+    lo, hi = torch.tensor([0, 10, -100], device=device), torch.tensor([5, 11, 1000], device=device)
+    r = torch.empty((2, 3), dtype=torch.int64, device=device).random_(generator=g())
+    assert same_bits(key.randint((2, 3), lo, hi), (lo + r % (hi - lo)).to(torch.int32))
+    x = torch.arange(12, device=device).reshape(3, 4)
+    assert same_bits(key.permutation(10), torch.randperm(10, generator=g(), device=device))
+    perm = torch.randperm(4, generator=g(), device=device)
+    assert same_bits(unirand.permutation(key, x, 1), x.index_select(1, perm))
+    noise = torch.rand((3, 4), generator=g(), dtype=torch.float64, device=device)
+    want = torch.take_along_dim(x, torch.argsort(noise, dim=1, stable=True), dim=1)
+    assert same_bits(key.permutation(x, 1, True), want)
+    assert same_bits(unirand.shuffle(key, x, 1), want)
+    assert same_bits(key.shuffle(x[0]), x[0][torch.randperm(4, generator=g(), device=device)])
+    want = torch.randint(0, 7, (4,), generator=g(), device=device).reshape(2, 2)
+    assert same_bits(key.choice(7, (2, 2)), want)
+    idx = torch.randperm(4, generator=g(), device=device)[:3]
+    assert same_bits(unirand.choice(key, x, (3,), False, axis=1), x.index_select(1, idx))
+    p = torch.tensor([0.1, 0.2, 0.3, 0.4], device=device)
+    for replace in (True, False):
+        idx = torch.multinomial(p, 3, replacement=replace, generator=g())
+        assert same_bits(key.choice(x, (3,), replace, p, axis=1), x.index_select(1, idx))
+    for dt, (a, b) in [("float32", (-1.0, 2.0)), ("float16", (3.0, 4.0)), ("float64", (-5.0, 0.0))]:
+        t = torch.empty(6, dtype=getattr(torch, dt), device=device)
+        torch.nn.init.trunc_normal_(t, 0.0, 1.0, a, b, generator=g())
+        assert same_bits(unirand.truncated_normal(key, a, b, (6,), dt), t)
+
+
+def test_truncated_normal_with_array_or_infinite_bounds_is_the_documented_derivation():
+    key = TorchKey.from_seed(9)
+    lo = torch.tensor([-1.0, 0.5, -math.inf], dtype=torch.float64)
+    up = torch.tensor([2.0, math.inf, -2.0], dtype=torch.float64)
+    u = torch.empty((4, 3), dtype=torch.float64).uniform_(0, 1, generator=gen(9))
+    a, b = torch.erf(lo / math.sqrt(2)), torch.erf(up / math.sqrt(2))
+    want = torch.clamp(math.sqrt(2) * torch.erfinv(a + (b - a) * u), lo, up)
+    assert same_bits(key.truncated_normal(lo, up, (4, 3), "float64"), want)
+    # a statistical check of the derivation: KS against the truncated normal CDF, alpha 1e-3
+    n = 20_000
+    z = np.sort(key.truncated_normal(0.5, math.inf, (n,), "float64").numpy())
+    assert (z >= 0.5).all() and np.isfinite(z).all()
+    phi = np.frompyfunc(lambda v: 0.5 * math.erfc(-v / math.sqrt(2)), 1, 1)
+    cdf = (phi(z).astype(np.float64) - phi(0.5)) / (1 - phi(0.5))
+    i = np.arange(1, n + 1)
+    assert max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)) < 1.95 / math.sqrt(n)
+    z16 = key.truncated_normal(np.array([0.0, 1.0]), 1.5, (100, 2), "bfloat16")
+    assert z16.dtype == torch.bfloat16 and (z16 >= torch.tensor([0.0, 1.0])).all()
+
+
+def test_new_sampler_errors():
+    key = unirand.as_key(gen(1))
+    with pytest.raises(TypeError, match="dtype"):
+        key.randint((2,), 0, 5, "float32")
+    with pytest.raises(TypeError, match="minval"):
+        key.randint((2,), torch.tensor([0.5]), 5)
+    with pytest.raises(ValueError, match="maxval"):
+        key.randint((2,), 0, 257, "uint8")
+    with pytest.raises(ValueError, match="2\\*\\*63"):
+        key.randint((2,), 0, 2**63, "uint64")
+    with pytest.raises(ValueError, match="minval must be < maxval"):
+        key.randint((2,), 3, 3)
+    with pytest.raises(ValueError, match="larger sample"):
+        key.choice(torch.arange(3), (4,), replace=False)
+    with pytest.raises(ValueError, match="sum to 1"):
+        key.choice(3, (2,), p=torch.tensor([0.3, 0.3, 0.3]))
+    with pytest.raises(ValueError, match="non-negative"):
+        key.choice(3, (2,), p=[-0.5, 1.0, 0.5])
+    with pytest.raises(TypeError, match="float"):
+        key.choice(3, (2,), p=[0, 0, 1])
+    with pytest.raises(ValueError, match="lower must be < upper"):
+        key.truncated_normal(1.0, 1.0)
+    with pytest.raises(TypeError, match="upper"):
+        key.truncated_normal(0.0, True)
+    with pytest.raises(TypeError, match="shuffle takes an array"):
+        key.shuffle(4)
+    assert isinstance(key.permutation(5, xp="numpy"), np.ndarray)

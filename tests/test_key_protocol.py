@@ -48,6 +48,31 @@ def test_every_kind_satisfies_the_protocol_and_runs_the_same_init(kind):
     assert to_numpy(key.categorical(np.zeros(3, np.float32), shape=(4,))).shape == (4,)
 
 
+def _later_samplers(keys):
+    x = np.arange(12, dtype=np.int32).reshape(3, 4)
+    return [
+        to_numpy(keys[0].randint((3,), 0, 7)),
+        to_numpy(keys[1].permutation(x, 1)),
+        to_numpy(keys[2].shuffle(x, 1)),
+        to_numpy(keys[3].choice(x, (2,), False, axis=1)),
+        to_numpy(keys[4].truncated_normal(-1.0, 1.0, (4,))),
+    ]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_kind_has_randint_permutation_shuffle_choice_truncated_normal(kind):
+    keys = KINDS[kind](5).split(5)
+    with unirand.debug_key_reuse():  # each consumes its key once
+        ints, perm, shuf, pick, tn = _later_samplers(keys)
+    assert ints.shape == (3,) and ints.dtype == np.int32 and ((ints >= 0) & (ints < 7)).all()
+    rows = np.arange(12).reshape(3, 4)
+    assert (np.sort(perm, axis=1) == rows).all() and (np.sort(shuf, axis=1) == rows).all()
+    assert pick.shape == (3, 2) and pick[:, 0].tolist() != pick[:, 1].tolist()
+    assert tn.shape == (4,) and tn.dtype == np.float32 and (np.abs(tn) <= 1).all()
+    again = _later_samplers(KINDS[kind](5).split(5))  # keys are values
+    assert all(same_bits(a, b) for a, b in zip([ints, perm, shuf, pick, tn], again, strict=True))
+
+
 def test_kinds_differ_where_their_libraries_do():
     a = init_mlp(KINDS["portable"](3))[0][0][0]
     b = init_mlp(KINDS["portable-on-jax"](3))[0][0][0]

@@ -88,3 +88,56 @@ def test_bits_are_balanced():
     b = unirand.bits(unirand.key(9), (N,), "uint32")
     ones = np.unpackbits(b.view(np.uint8)).reshape(N, 32).mean(axis=0)
     assert np.abs(ones - 0.5).max() < 5 * 0.5 / math.sqrt(N)
+
+
+def test_exponential_and_gumbel_kolmogorov_smirnov():
+    e = unirand.exponential(unirand.key(13), (N,), "float64")
+    assert e.min() >= 0
+    assert _ks_discrete(e, lambda x: np.where(x > 0, -np.expm1(-np.maximum(x, 0)), 0.0)) < KS_CRIT
+    g = unirand.gumbel(unirand.key(14), (N,), "float64")
+    assert _ks_discrete(g, lambda x: np.exp(-np.exp(-x))) < KS_CRIT
+
+
+@pytest.mark.parametrize(("lower", "upper"), [(-1.0, 2.0), (0.3, 3.0), (1.5, np.inf)])
+def test_truncated_normal_kolmogorov_smirnov(lower, upper):
+    z = unirand.truncated_normal(unirand.key(15), lower, upper, (N,), "float64")
+    assert lower < z.min() and z.max() < upper
+    lo, hi = _phi(np.float64(lower)), _phi(np.float64(upper))
+    assert _ks_discrete(z, lambda x: np.clip((_phi(x) - lo) / (hi - lo), 0, 1)) < KS_CRIT
+
+
+def _chi_square_ok(counts: np.ndarray, expected: np.ndarray) -> bool:
+    """Pearson's statistic below mean + 5 standard deviations of chi-square(k - 1)."""
+    k = counts.size - 1
+    stat = float((((counts - expected) ** 2) / expected).sum())
+    return stat < k + 5 * math.sqrt(2 * k)
+
+
+@pytest.mark.parametrize(("lo", "hi", "dtype"), [(-3, 7, "int32"), (0, 256, "uint8")])
+def test_randint_is_uniform(lo, hi, dtype):
+    r = unirand.randint(unirand.key(16), (N,), lo, hi, dtype).astype(np.int64)
+    assert r.min() >= lo and r.max() < hi
+    counts = np.bincount(r - lo, minlength=hi - lo)
+    assert _chi_square_ok(counts, np.full(hi - lo, N / (hi - lo)))
+
+
+def test_permutation_positions_are_uniform():
+    n, trials = 8, 20000
+    keys = unirand.split(unirand.key(17), trials)
+    first = np.array([int(unirand.permutation(k, n)[0]) for k in keys[:trials]])
+    assert _chi_square_ok(np.bincount(first, minlength=n), np.full(n, trials / n))
+    assert sorted(unirand.permutation(keys[0], np.arange(100)).tolist()) == list(range(100))
+
+
+def test_choice_with_p_matches_p():
+    p = np.array([0.1, 0.2, 0.3, 0.4], np.float64)
+    c = unirand.choice(unirand.key(18), 4, (N,), p=p)
+    assert _chi_square_ok(np.bincount(c, minlength=4), N * p)
+
+
+def test_bernoulli_and_categorical_frequencies():
+    b = unirand.bernoulli(unirand.key(19), 0.3, (N,))
+    assert abs(b.mean() - 0.3) < 5 * math.sqrt(0.3 * 0.7 / N)
+    logits = np.log(np.array([0.5, 0.25, 0.125, 0.125], np.float32))
+    c = unirand.categorical(unirand.key(20), logits, shape=(N,))
+    assert _chi_square_ok(np.bincount(c, minlength=4), N * np.exp(logits.astype(np.float64)))

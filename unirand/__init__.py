@@ -23,8 +23,11 @@ from ._distributions import (
     gumbel as gumbel,
 )
 from ._key import Key as Key, ThreefryKey as ThreefryKey
+from ._permutation import choice as choice, permutation as permutation, shuffle as shuffle
+from ._randint import randint as randint
 from ._reuse import KeyReuseError as KeyReuseError, debug_key_reuse as debug_key_reuse
 from ._serialize import key_from_json as key_from_json
+from ._truncated_normal import truncated_normal as truncated_normal
 from ._version import __version__ as __version__
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "bernoulli",
     "bits",
     "categorical",
+    "choice",
     "debug_key_reuse",
     "exponential",
     "fold_in",
@@ -44,6 +48,10 @@ __all__ = [
     "key_data",
     "key_from_json",
     "normal",
+    "permutation",
+    "randint",
+    "shuffle",
+    "truncated_normal",
     "split",
     "uniform",
     "wrap_key_data",

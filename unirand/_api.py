@@ -76,7 +76,7 @@ def key_data(key: ThreefryKey) -> Any:
     Keys are immutable: NumPy data comes back read-only, torch and array-API data as a copy.
     Native JAX keys give ``jax.random.key_data``; NumPy and torch keys have no key data.
     """
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).key_data()
     return key._backend.expose(key._data)
 
@@ -140,7 +140,7 @@ def split(key: ThreefryKey, num: Any = 2) -> ThreefryKey:
     Key ``i`` is the Threefry hash of counter ``(i >> 32, i & 0xFFFFFFFF)`` under ``key``, so
     ``split(key, n)[i] == fold_in(key, i)`` for every ``n``.  Other key kinds: ``key.split``.
     """
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).split(num)
     _single(key, "split")
     shape = _batch_shape(num)
@@ -149,7 +149,7 @@ def split(key: ThreefryKey, num: Any = 2) -> ThreefryKey:
 
 def fold_in(key: ThreefryKey, data: Any) -> ThreefryKey:
     """A new key from ``key`` and an integer in ``[0, 2**32)``, as ``jax.random.fold_in``."""
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).fold_in(data)
     _single(key, "fold_in", consume=False)
     backend = key._backend
@@ -184,7 +184,7 @@ def bits(
     key: ThreefryKey, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
 ) -> Any:
     """Random bits of ``dtype`` (uint8/16/32/64), ``jax.random.bits`` bit for bit."""
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).bits(shape, dtype, xp=xp, device=device)
     _single(key, "bits")
     shape = as_shape(shape)
@@ -205,7 +205,7 @@ def uniform(
     device: Any = None,
 ) -> Any:
     """Floats in ``[minval, maxval)``: ``jax.random.uniform`` bit for bit, XLA:CPU FMA included."""
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).uniform(shape, dtype, minval, maxval, xp=xp, device=device)
     _single(key, "uniform")
     shape = as_shape(shape)
@@ -224,7 +224,7 @@ def normal(
     XLA's ``erf_inv`` reproduced with exact rounding, so the bytes are the same on every
     backend and device (float64: see docs/streams.md).
     """
-    if type(key) is not ThreefryKey and not isinstance(key, ThreefryKey):
+    if not isinstance(key, ThreefryKey):
         return _other(key).normal(shape, dtype, xp=xp, device=device)
     _single(key, "normal")
     shape = as_shape(shape)

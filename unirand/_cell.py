@@ -76,11 +76,17 @@ def template(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The column's case whose function and arguments the cross-check draws at scale: the
     largest (for uniform, a range whose width is no power of two: the FMA matters).  In the
     ``params`` layout only cases whose array parameters are numbers qualify (any shape
-    broadcasts with them); None: no case does."""
+    broadcasts with them) and that can draw any number of values (not ``replace=False``,
+    whose sample is bounded by the population); None: no case does."""
     usable = [
         c
         for c in cases
-        if "params" not in c or (c["shape"] is not None and _golden.scalar_params(c))
+        if "params" not in c
+        or (
+            c["shape"] is not None
+            and _golden.scalar_params(c)
+            and c["params"].get("replace", True) is not False
+        )
     ]
     return max(usable, key=_golden.elements) if usable else None
 

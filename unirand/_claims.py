@@ -32,6 +32,13 @@ ULP_BOUNDS = (
     ),
     (
         "torch",
+        "truncated_normal/float64",
+        "*",
+        4,
+        "torch's float64 log is not the C library's (docs/samplers.md)",
+    ),
+    (
+        "torch",
         "exponential/float64",
         "*",
         2,
@@ -55,7 +62,7 @@ NO_DTYPE = (
     ("array_api_strict", "bfloat16", "array-api-strict has no bfloat16"),
 )
 #: dtypes JAX has only with jax_enable_x64 on
-JAX_X64_DTYPES = ("uint64", "float64")
+JAX_X64_DTYPES = ("uint64", "int64", "float64")
 #: platforms the docs claim bitwise on (measured against the golden vectors)
 CLAIMED_PLATFORMS = {"numpy": "cpu", "torch": "cpu", "jax": "cpu", "array_api_strict": "cpu"}
 

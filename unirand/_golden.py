@@ -32,6 +32,10 @@ COMMON_FIELDS = frozenset({"name", "seed", "ops", "fn", "shape", "dtype", "expec
 KEY_FNS = ("key_data",)
 #: parameters the ``params`` layout stores as values of the case's dtype (arrays or numbers)
 ARRAY_PARAMS = ("p", "logits")
+#: float parameters: numbers (Python floats) or arrays of the case's dtype
+BOUND_PARAMS = ("lower", "upper")
+#: integer/array parameters whose arrays carry their dtype in a companion field (default int64)
+TYPED_PARAMS = {"x": "x_dtype", "a": "a_dtype", "minval": "bound_dtype", "maxval": "bound_dtype"}
 
 __all__ = [
     "ARRAY_PARAMS",
@@ -107,11 +111,17 @@ def column(case: dict[str, Any]) -> str:
     """The report column of a case: ``fn/dtype`` for samplers, the last key op for key data.
 
     Key-data cases are named after what they test: ``key`` (seeding only), ``split`` or
-    ``fold_in`` (the last op that made the key; ``index`` only selects).
+    ``fold_in`` (the last op that made the key; ``index`` only selects).  ``choice`` without
+    ``p`` is ``choice/int64`` with replacement (its indices are int64 ``randint`` draws, which
+    need 64-bit types on JAX), else ``choice``; with ``p`` it is named after ``p``'s dtype.
     """
     if case["fn"] in KEY_FNS:
         made = [op for op, _ in case["ops"] if op != "index"]
         return made[-1] if made else "key"
+    if case["fn"] == "choice" and not case.get("dtype"):
+        p = case.get("params", {})
+        # without p and with replacement, choice draws int64 randint indices (JAX with x64)
+        return "choice/int64" if p.get("replace", True) else "choice"
     return f"{case['fn']}/{case['dtype']}" if case.get("dtype") else case["fn"]
 
 
@@ -159,27 +169,42 @@ def run_case(case: dict[str, Any], key: Any) -> Any:
 def call_params(
     key: Any, fn: str, shape: list[int] | None, dtype: str, kwargs: dict[str, Any]
 ) -> Any:
-    """A case of the ``params`` layout: keywords, array parameters as NumPy arrays of the dtype.
+    """A case of the ``params`` layout: keywords, array parameters as NumPy arrays.
 
-    The samplers move them to the key's library themselves; a host array keeps float64 where
-    the library would not (JAX without x64 turns a float64 array into float32 on creation).
+    ``p``/``logits`` (and ``lower``/``upper`` when lists) have the case's dtype; ``x``, ``a``,
+    ``minval``, ``maxval`` as lists have the dtype named by their companion field
+    (:data:`TYPED_PARAMS`), integers stay Python ints.  The samplers move arrays to the key's
+    library themselves; a host array keeps float64 where the library would not (JAX without
+    x64 turns a float64 array into float32 on creation).  ``shape`` and ``dtype`` are passed
+    to the functions that take them.
     """
     import unirand
 
     func = getattr(unirand, fn)
-    args: dict[str, Any] = {"shape": None if shape is None else tuple(shape)}
+    takes = inspect.signature(func).parameters
+    args: dict[str, Any] = {}
+    if "shape" in takes:
+        args["shape"] = None if shape is None else tuple(shape)
+    companions = set(TYPED_PARAMS.values())
     for name, value in kwargs.items():
-        if name in ARRAY_PARAMS:
+        if name in companions:
+            continue
+        if name in ARRAY_PARAMS or (name in BOUND_PARAMS and isinstance(value, list)):
             value = np.asarray(_decode(value), dtype=numpy_dtype(dtype))
+        elif name in BOUND_PARAMS:
+            value = float(_decode(value))
+        elif name in TYPED_PARAMS and isinstance(value, list):
+            value = np.asarray(value, dtype=numpy_dtype(kwargs.get(TYPED_PARAMS[name], "int64")))
         args[name] = value
-    if "dtype" in inspect.signature(func).parameters:
+    if "dtype" in takes:
         args["dtype"] = dtype
     return func(key, **args)
 
 
 def scalar_params(case: dict[str, Any]) -> bool:
     """Whether a case's array parameters are numbers (so any ``shape`` broadcasts with them)."""
-    return not any(isinstance(v, list) for k, v in params(case).items() if k in ARRAY_PARAMS)
+    arrays = (*ARRAY_PARAMS, *BOUND_PARAMS, *TYPED_PARAMS)
+    return not any(isinstance(v, list) for k, v in params(case).items() if k in arrays)
 
 
 def _decode(value: Any) -> Any:

@@ -39,8 +39,9 @@ class Key(Protocol):
       from an integer in ``[0, 2**32)``.  Both take single keys; children of ``split`` and of
       ``fold_in`` never coincide.
     * Samplers ``bits``, ``uniform``, ``normal``, ``exponential``, ``gumbel``, ``bernoulli``,
-      ``categorical`` take single keys and the keywords ``xp=``/``device=`` (where the result
-      goes).  Each kind uses its library's own sampler where there is one and derives the
+      ``categorical``, ``randint``, ``permutation``, ``shuffle``, ``choice``,
+      ``truncated_normal`` take single keys and the keywords ``xp=``/``device=`` (where the
+      result goes).  Each kind uses its library's own sampler where there is one and derives the
       others from its bits.  Portable keys give ``jax.random``'s numbers on every library;
       native keys give their library's numbers.
     * Sampling and ``split`` consume a key (see ``unirand.debug_key_reuse``); ``fold_in`` does
@@ -77,6 +78,28 @@ class Key(Protocol):
     def bernoulli(self, p: Any = 0.5, shape: Any = None, **kw: Any) -> Any: ...
 
     def categorical(self, logits: Any, axis: int = -1, shape: Any = None, **kw: Any) -> Any: ...
+
+    def randint(
+        self, shape: Any, minval: Any, maxval: Any, dtype: Any = "int32", **kw: Any
+    ) -> Any: ...
+
+    def permutation(self, x: Any, axis: int = 0, independent: bool = False, **kw: Any) -> Any: ...
+
+    def shuffle(self, x: Any, axis: int = 0, **kw: Any) -> Any: ...
+
+    def choice(
+        self,
+        a: Any,
+        shape: Any = (),
+        replace: bool = True,
+        p: Any = None,
+        axis: int = 0,
+        **kw: Any,
+    ) -> Any: ...
+
+    def truncated_normal(
+        self, lower: Any, upper: Any, shape: Any = None, dtype: Any = "float32", **kw: Any
+    ) -> Any: ...
 
 
 class ThreefryKey:
@@ -237,6 +260,68 @@ class ThreefryKey:
         return categorical(
             self, logits, axis, shape, replace=replace, mode=mode, xp=xp, device=device
         )
+
+    def randint(
+        self,
+        shape: Any,
+        minval: Any,
+        maxval: Any,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._randint import randint
+
+        return randint(self, shape, minval, maxval, dtype, xp=xp, device=device)
+
+    def permutation(
+        self,
+        x: Any,
+        axis: int = 0,
+        independent: bool = False,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._permutation import permutation
+
+        return permutation(self, x, axis, independent, xp=xp, device=device)
+
+    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+        from ._permutation import shuffle
+
+        return shuffle(self, x, axis, xp=xp, device=device)
+
+    def choice(
+        self,
+        a: Any,
+        shape: Any = (),
+        replace: bool = True,
+        p: Any = None,
+        axis: int = 0,
+        *,
+        mode: str | None = None,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._permutation import choice
+
+        return choice(self, a, shape, replace, p, axis, mode=mode, xp=xp, device=device)
+
+    def truncated_normal(
+        self,
+        lower: Any,
+        upper: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        from ._truncated_normal import truncated_normal
+
+        return truncated_normal(self, lower, upper, shape, dtype, xp=xp, device=device)
 
     # -- bridges (derivations: unirand/backends/_native.py; docs/adapters.md) -------------------
     def numpy_generator(self) -> Any:

@@ -40,9 +40,20 @@ __all__ = [
     "derived_torch_generator",
     "derived_jax_key",
     "batch_shape_of",
+    "INT_DTYPES",
+    "int_name",
+    "int_bounds",
+    "float_bounds",
+    "check_p",
+    "choice_plan",
+    "P_SUM_ATOL",
 ]
 
-_MODES = {"bernoulli": ("low", "high"), "gumbel": ("low", "high", "highest")}
+_MODES = {
+    "bernoulli": ("low", "high"),
+    "gumbel": ("low", "high", "highest"),
+    "choice": ("low", "high"),
+}
 
 
 def batch_shape_of(num: Any) -> tuple[int, ...]:
@@ -56,6 +67,8 @@ def batch_shape_of(num: Any) -> tuple[int, ...]:
 
 
 def check_mode(mode: Any, what: str) -> str:
+    if mode is None and what == "choice":
+        return "low"
     allowed = _MODES[what]
     if mode not in allowed:
         raise ValueError(f"mode must be one of {', '.join(map(repr, allowed))}; got {mode!r}")
@@ -68,6 +81,13 @@ def uint_name(dtype: Any) -> str:
 
 def float_name(dtype: Any) -> str:
     return canonical(dtype, FLOAT_DTYPES)
+
+
+INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+
+def int_name(dtype: Any) -> str:
+    return canonical(dtype, INT_DTYPES)
 
 
 def convert(x: Any, own: str, xp: Any, device: Any) -> Any:
@@ -353,3 +373,182 @@ def check_bounds(shape: tuple[int, ...], *arrays: Any) -> None:
             raise ValueError(
                 f"a parameter of shape {tuple(np.shape(a))} does not broadcast to shape {shape}"
             )
+
+
+# -- argument checks of randint, choice and truncated_normal (one wording for every adapter) ----
+def host_array(value: Any) -> np.ndarray:
+    """``value`` (a number, list or array of any supported library) as a host NumPy array."""
+    from . import to_numpy
+
+    return np.asarray(to_numpy(value))
+
+
+def int_bounds(value: Any, argument: str) -> np.ndarray:
+    """An integer bound as an object array of exact Python ints; bools and floats are refused
+    (``jax.random.randint`` would truncate floats)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argument} must be an integer or an integer array; got bool")
+    if isinstance(value, int):
+        return np.asarray(value, dtype=object)
+    host = host_array(value)
+    if host.dtype.kind not in "iu":
+        raise TypeError(
+            f"{argument} must be an integer or an integer array; got dtype {host.dtype}"
+        )
+    return host.astype(object)
+
+
+def check_int_range(vmin: np.ndarray, vmax: np.ndarray, dtype: str) -> None:
+    """NumPy's and torch's rule (no clipping, unlike ``jax.random.randint``): ``minval`` and
+    ``maxval - 1`` must be values of ``dtype`` and ``minval < maxval`` everywhere."""
+    info = np.iinfo(dtype)
+    lo, hi = int(info.min), int(info.max) + 1
+    if np.any(vmin < lo) or np.any(vmin >= hi):
+        raise ValueError(f"minval must be in [{lo}, {hi}) for dtype {dtype}; got {vmin.tolist()}")
+    if np.any(vmax <= lo) or np.any(vmax > hi):
+        raise ValueError(f"maxval must be in ({lo}, {hi}] for dtype {dtype}; got {vmax.tolist()}")
+    if np.any(vmin >= vmax):
+        raise ValueError(
+            f"minval must be < maxval everywhere (the range [minval, maxval) is empty); got "
+            f"minval {vmin.tolist()}, maxval {vmax.tolist()}"
+        )
+
+
+def float_bounds(value: Any, argument: str) -> np.ndarray:
+    """A ``truncated_normal`` bound as a host float array (every key kind uses this check).
+
+    Integers are taken as JAX takes them (converted to the dtype), as float64 when exact:
+    ``|value| <= 2**53``, so the conversion to the sampling dtype rounds once.  Bools are
+    refused.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argument} must be a number or an array of numbers; got {value!r}")
+    host = host_array(value)
+    if host.dtype.kind in "iu":
+        if host.size and max(abs(int(v)) for v in host.reshape(-1).tolist()) > 2**53:
+            raise ValueError(f"{argument}: integer bounds must be within 2**53 in magnitude")
+        return host.astype(np.float64)
+    if host.dtype.kind != "f" and host.dtype.name != "bfloat16":
+        raise TypeError(
+            f"{argument} must be a number or an array of numbers; got dtype {host.dtype}"
+        )
+    return host
+
+
+def trunc_plan(lower: np.ndarray, upper: np.ndarray, shape: Any, dtype: str) -> tuple[int, ...]:
+    """The result shape (default: the bounds' broadcast shape); bounds in ``dtype`` must not be
+    NaN and must satisfy ``lower < upper`` everywhere."""
+    bshape = tuple(np.broadcast_shapes(lower.shape, upper.shape))
+    shape = bshape if shape is None else as_shape(shape)
+    check_bounds(shape, lower, upper)
+    npd = _np_dtype(dtype)
+    lo, up = (v.astype(npd).astype(np.float64) for v in (lower, upper))
+    if np.isnan(lo).any() or np.isnan(up).any():
+        raise ValueError("truncated_normal: lower and upper must not be NaN")
+    if np.any(lo >= up):
+        raise ValueError(
+            f"truncated_normal: lower must be < upper everywhere (in {dtype}); got lower "
+            f"{lower.tolist()}, upper {upper.tolist()}"
+        )
+    return shape
+
+
+def _np_dtype(name: str) -> Any:
+    from . import by_name
+
+    return by_name("numpy").dtype(name)
+
+
+#: ``p`` must sum to 1 within ``max(P_SUM_ATOL, sqrt(eps(p.dtype)))``: NumPy's ``choice`` rule
+P_SUM_ATOL = float(np.sqrt(np.finfo(np.float64).eps))
+_EPS = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23, "float64": 2.0**-52}
+
+
+def check_p(p: np.ndarray, n_inputs: int, n_draws: int, replace: bool) -> None:
+    """``choice``'s ``p``: shape ``(n,)``, finite, non-negative, summing to 1 (see
+    ``P_SUM_ATOL``), and without replacement at least ``n_draws`` non-zero entries."""
+    if p.dtype.kind != "f" and p.dtype.name != "bfloat16":
+        raise TypeError(f"p must be a float array; got dtype {p.dtype}")
+    if p.shape != (n_inputs,):
+        raise ValueError(
+            f"p must be None or a 1-d array with the size of a.shape[axis] ({n_inputs}); got "
+            f"shape {p.shape}"
+        )
+    host = p.astype(np.float64)
+    if not np.all(np.isfinite(host)):
+        raise ValueError("p must be finite")
+    if np.any(host < 0):
+        raise ValueError("p must be non-negative")
+    total = float(host.sum())
+    tol = max(P_SUM_ATOL, math.sqrt(_EPS.get(p.dtype.name, _EPS["float64"])))
+    if abs(total - 1.0) > tol:
+        raise ValueError(f"p must sum to 1 (within {tol:.3g} for {p.dtype}); it sums to {total!r}")
+    nonzero = int(np.count_nonzero(host))
+    if not replace and nonzero < n_draws:
+        raise ValueError(
+            f"choice with replace=False: p has {nonzero} non-zero entries, fewer than the "
+            f"{n_draws} draws"
+        )
+
+
+def choice_plan(
+    a_shape: tuple[int, ...] | None, n: int | None, shape: Any, replace: Any, axis: Any
+) -> tuple[int, tuple[int, ...], int, int]:
+    """``choice``'s checks (JAX's rules): ``(axis, shape, n_inputs, n_draws)``.
+
+    ``a`` is ``arange(n)`` (``a_shape`` None) or an array of shape ``a_shape``.
+    """
+    if not isinstance(replace, (bool, np.bool_)):
+        raise TypeError(f"replace must be a bool; got {type(replace).__name__}")
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape must be a sequence (tuple or list); got {shape!r}")
+    shape = as_shape(shape)
+    if a_shape is None:
+        assert n is not None
+        axis, n_inputs = 0, n
+    else:
+        if len(a_shape) == 0:
+            raise TypeError("a must be an integer or at least 1-dimensional")
+        axis = check_axis(axis, len(a_shape))
+        n_inputs = a_shape[axis]
+    n_draws = math.prod(shape)
+    if n_draws and n_inputs <= 0:
+        raise ValueError("a must be greater than 0 unless no samples are taken")
+    if not replace and n_draws > n_inputs:
+        raise ValueError(
+            f"Cannot take a larger sample (size {n_draws}) than population (size {n_inputs}) "
+            "when replace=False"
+        )
+    return axis, shape, n_inputs, n_draws
+
+
+def population(value: Any, argument: str) -> int | None:
+    """``n`` when ``value`` is an integer (meaning ``arange(n)``), None for an array."""
+    if _is_integer(value):
+        n = operator.index(value)
+        if n < 0:
+            raise ValueError(f"{argument} must be non-negative when an integer; got {n}")
+        return n
+    if isinstance(value, (bool, np.bool_, float, complex)) or (
+        getattr(value, "shape", None) == () and not _is_integer(value)
+    ):
+        raise TypeError(
+            f"{argument} must be an integer or an array with at least one dimension; got "
+            f"{type(value).__name__} {value!r}"
+        )
+    return None
+
+
+def check_axis(axis: Any, ndim: int) -> int:
+    if not _is_integer(axis):
+        raise TypeError(f"axis must be an integer; got {type(axis).__name__} {axis!r}")
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of range for an array of {ndim} dimensions")
+    return axis % ndim
+
+
+def check_bool(value: Any, argument: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argument} must be a bool; got {type(value).__name__}")
+    return bool(value)

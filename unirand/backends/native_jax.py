@@ -20,9 +20,19 @@ from . import by_name
 from ._native import (
     NativeKey,
     batch_shape_of,
+    check_axis,
+    check_bool,
     check_mode,
+    check_p,
+    choice_plan,
     convert,
+    float_bounds,
     float_name,
+    host_array,
+    int_bounds,
+    int_name,
+    population,
+    trunc_plan,
     uint_name,
 )
 
@@ -210,6 +220,112 @@ class JaxKey(NativeKey):
             self._k, logits, axis, shape, replace, mode=check_mode(mode, "gumbel")
         )
         return convert(out, "jax", xp, device)
+
+    def randint(
+        self,
+        shape: Any,
+        minval: Any,
+        maxval: Any,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.randint`` (JAX's rules: bounds clipped to the dtype, ``maxval <=
+        minval`` gives ``minval``); float and bool bounds are refused (JAX truncates floats)."""
+        self._single("randint")
+        shape, dt = _shape(shape), _int_dtype(int_name(dtype))
+        for arg, v in (("minval", minval), ("maxval", maxval)):
+            _check_int_bound(v, arg)
+        out = jax.random.randint(self._k, shape, minval, maxval, dt)
+        return convert(out, "jax", xp, device)
+
+    def permutation(
+        self,
+        x: Any,
+        axis: int = 0,
+        independent: bool = False,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.permutation``."""
+        self._single("permutation")
+        return convert(self._permute(x, axis, independent), "jax", xp, device)
+
+    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+        """``jax.random.permutation(key, x, axis, independent=True)`` (JAX removed
+        ``jax.random.shuffle``; this is what it computed)."""
+        self._single("shuffle")
+        if population(x, "x") is not None:
+            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
+        return convert(self._permute(x, axis, True), "jax", xp, device)
+
+    def _permute(self, x: Any, axis: Any, independent: Any) -> Any:
+        independent = check_bool(independent, "independent")
+        n = population(x, "x")
+        check_axis(axis, 1 if n is not None else max(np.ndim(x), 1))
+        if n is None and np.ndim(x) == 0:
+            raise TypeError("x must be an integer or at least 1-dimensional")
+        return jax.random.permutation(self._k, x, axis, independent)
+
+    def choice(
+        self,
+        a: Any,
+        shape: Any = (),
+        replace: bool = True,
+        p: Any = None,
+        axis: int = 0,
+        *,
+        mode: str | None = None,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.choice``; a concrete ``p`` is checked first (see ``check_p``)."""
+        self._single("choice")
+        check_mode(mode, "choice")
+        n = population(a, "a")
+        a_shape = None if n is not None else tuple(np.shape(a))
+        _, shape, n_inputs, n_draws = choice_plan(a_shape, n, shape, replace, axis)
+        if p is not None and not isinstance(p, jax.core.Tracer):
+            check_p(host_array(p), n_inputs, n_draws, bool(replace))
+        out = jax.random.choice(self._k, a, shape, bool(replace), p, axis, mode=mode)
+        return convert(out, "jax", xp, device)
+
+    def truncated_normal(
+        self,
+        lower: Any,
+        upper: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``jax.random.truncated_normal``; concrete bounds must be floats, not NaN, and
+        ``lower < upper`` in ``dtype`` (JAX returns clipped garbage there)."""
+        self._single("truncated_normal")
+        name = float_name(dtype)
+        shape = None if shape is None else _shape(shape)
+        if not any(isinstance(v, jax.core.Tracer) for v in (lower, upper)):
+            lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
+            trunc_plan(lo, up, shape, name)
+        out = jax.random.truncated_normal(self._k, lower, upper, shape, _dtype(name))
+        return convert(out, "jax", xp, device)
+
+
+def _int_dtype(name: str) -> Any:
+    if name in ("int64", "uint64") and not jax.config.jax_enable_x64:
+        return _dtype(name)  # raises, naming jax_enable_x64
+    return getattr(jnp, name)
+
+
+def _check_int_bound(value: Any, argument: str) -> None:
+    if isinstance(value, jax.core.Tracer):
+        if not jnp.issubdtype(value.dtype, jnp.integer):
+            raise TypeError(f"{argument} must have an integer dtype; got {value.dtype}")
+    else:
+        int_bounds(value, argument)
 
 
 def _shape(shape: Any) -> tuple[int, ...]:

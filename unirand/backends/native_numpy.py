@@ -17,19 +17,32 @@ Generator's own method, so ``as_key(SeedSequence(s))`` samples what
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from .._xla_math import erf_inv_f64
 from . import by_name
 from ._native import (
     IndexedKey,
     categorical_plan,
+    check_axis,
+    check_bool,
     check_bounds,
+    check_int_range,
     check_mode,
+    check_p,
+    choice_plan,
     convert,
+    float_bounds,
     float_name,
+    host_array,
+    int_bounds,
+    int_name,
+    population,
     restore_index,
+    trunc_plan,
     uint_name,
 )
 
@@ -290,6 +303,141 @@ class NumpyKey(IndexedKey):
             top = np.argsort(-noisy, axis=-1, kind="stable")[..., :k]
             out = np.moveaxis(top, -1, 0).reshape((*prefix, *top.shape[:-1]))
         return convert(out.astype(np.int64), "numpy", xp, device)
+
+    def randint(
+        self,
+        shape: Any,
+        minval: Any,
+        maxval: Any,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``Generator.integers(minval, maxval, size=shape, dtype=dtype)``: ``maxval`` excluded.
+
+        NumPy's rule, not JAX's clipping: bounds outside the dtype, or ``minval >= maxval``
+        anywhere, raise ``ValueError`` (checked first, with the argument named).
+        """
+        self._single("randint")
+        shape, name = _shape(shape), int_name(dtype)
+        vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
+        check_bounds(shape, vmin, vmax)
+        check_int_range(vmin, vmax, name)
+        out = self._generator().integers(_exact(vmin), _exact(vmax), size=shape, dtype=name)
+        return convert(np.asarray(out), "numpy", xp, device)
+
+    def permutation(
+        self,
+        x: Any,
+        axis: int = 0,
+        independent: bool = False,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``Generator.permutation(x, axis=axis)`` (``x`` an int: of ``arange(x)``, int64);
+        ``independent=True`` on an array: ``Generator.permuted(x, axis=axis)``."""
+        self._single("permutation")
+        return convert(self._permute(x, axis, independent), "numpy", xp, device)
+
+    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+        """``permutation(x, axis, independent=True)``: ``Generator.permuted(x, axis=axis)``."""
+        self._single("shuffle")
+        if population(x, "x") is not None:
+            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
+        return convert(self._permute(x, axis, True), "numpy", xp, device)
+
+    def _permute(self, x: Any, axis: Any, independent: Any) -> np.ndarray:
+        independent = check_bool(independent, "independent")
+        n = population(x, "x")
+        if n is not None:
+            check_axis(axis, 1)
+            return self._generator().permutation(n)
+        arr = host_array(x)
+        if arr.ndim == 0:
+            raise TypeError("x must be an integer or at least 1-dimensional")
+        axis = check_axis(axis, arr.ndim)
+        gen = self._generator()
+        return gen.permuted(arr, axis=axis) if independent else gen.permutation(arr, axis=axis)
+
+    def choice(
+        self,
+        a: Any,
+        shape: Any = (),
+        replace: bool = True,
+        p: Any = None,
+        axis: int = 0,
+        *,
+        mode: str | None = None,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``Generator.choice(a, size=shape, replace=replace, p=p, axis=axis)``.
+
+        ``p`` is checked first (unirand's wording, NumPy's tolerance); bfloat16 ``p`` is read
+        as float32.  ``mode`` (JAX's Gumbel mode) is checked but not used.
+        """
+        self._single("choice")
+        check_mode(mode, "choice")
+        n = population(a, "a")
+        arr = None if n is not None else host_array(a)
+        axis, shape, n_inputs, n_draws = choice_plan(
+            None if arr is None else arr.shape, n, shape, replace, axis
+        )
+        parr = None
+        if p is not None:
+            parr = host_array(p)
+            if parr.dtype.name == "bfloat16":
+                parr = parr.astype(np.float32)
+            check_p(parr, n_inputs, n_draws, bool(replace))
+        out = self._generator().choice(
+            n if arr is None else arr, size=shape, replace=bool(replace), p=parr, axis=axis
+        )
+        return convert(np.asarray(out), "numpy", xp, device)
+
+    def truncated_normal(
+        self,
+        lower: Any,
+        upper: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """Derived (NumPy has no truncated normal): ``sqrt(2) * erf_inv(u)`` for float64
+        ``u = Generator.uniform(erf(lower / sqrt(2)), erf(upper / sqrt(2)), shape)``, rounded
+        to ``dtype`` and clipped into the open interval ``(lower, upper)`` of ``dtype``.
+
+        One uniform per value (no rejection loop); ``erf`` is ``math.erf`` on the bounds,
+        ``erf_inv`` XLA's float64 polynomial (``unirand._xla_math.erf_inv_f64``).
+        """
+        self._single("truncated_normal")
+        name = float_name(dtype)
+        lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
+        shape = trunc_plan(lo, up, shape, name)
+        dt = _np_dtype(name)
+        lo_d, up_d = lo.astype(dt), up.astype(dt)
+        a, b = (np.asarray(_erf(v.astype(np.float64) / _SQRT2), np.float64) for v in (lo_d, up_d))
+        u = np.asarray(self._generator().uniform(a, b, size=shape), np.float64)
+        z = np.where(u > 0, np.inf, -np.inf)  # erf_inv(+-1); the polynomial needs |u| < 1
+        inner = np.abs(u) < 1
+        z[inner] = erf_inv_f64(by_name("numpy").float64_ops(), u[inner])
+        out = (_SQRT2 * z).astype(dt)
+        low = np.nextafter(lo_d, np.asarray(np.inf, dt))
+        high = np.nextafter(up_d, np.asarray(-np.inf, dt))
+        out = np.minimum(np.maximum(out, low), high).astype(dt)
+        return convert(out, "numpy", xp, device)
+
+
+_SQRT2 = math.sqrt(2.0)
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _exact(v: np.ndarray) -> Any:
+    """A bound for ``Generator.integers``: a Python int, or an object array of exact ints."""
+    return int(v) if v.ndim == 0 else v
 
 
 def _shape(shape: Any) -> tuple[int, ...]:

@@ -18,6 +18,8 @@ data) or ``b"as_key"`` (``n`` = 0; the seed ``as_key`` gives back to the generat
 from __future__ import annotations
 
 import hashlib
+import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -26,18 +28,33 @@ import torch
 from ._native import (
     IndexedKey,
     categorical_plan,
+    check_axis,
+    check_bool,
     check_bounds,
+    check_int_range,
     check_mode,
+    check_p,
+    choice_plan,
     convert,
     derived_torch_generator,
+    float_bounds,
     float_name,
+    host_array,
+    int_bounds,
+    int_name,
+    population,
     restore_index,
+    trunc_plan,
     uint_name,
 )
 
 __all__ = ["TorchKey", "derive_seed"]
 
 _DTYPES = {
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
     "uint8": torch.uint8,
     "uint16": torch.uint16,
     "uint32": torch.uint32,
@@ -283,6 +300,181 @@ class TorchKey(IndexedKey):
             top = torch.topk(noisy, k, dim=-1).indices
             out = torch.movedim(top, -1, 0).reshape((*prefix, *top.shape[:-1]))
         return convert(out.to(torch.int64), "torch", xp, device)
+
+    def randint(
+        self,
+        shape: Any,
+        minval: Any,
+        maxval: Any,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``torch.randint(minval, maxval, shape, dtype=...)`` for integer bounds; array bounds
+        (derived; torch.randint takes scalars): ``minval + r % (maxval - minval)`` with ``r``
+        from ``torch.empty(shape, dtype=int64).random_()`` (``[0, 2**63)``), cast to ``dtype``.
+
+        torch's (and NumPy's) rule, not JAX's clipping: bounds outside the dtype or
+        ``minval >= maxval`` raise ``ValueError``.  torch.randint takes int64 bounds, so
+        ``maxval`` must be below ``2**63`` (uint64 and int64 alike).
+        """
+        self._single("randint")
+        shape, name = _shape(shape), int_name(dtype)
+        vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
+        check_bounds(shape, vmin, vmax)
+        check_int_range(vmin, vmax, name)
+        if np.any(vmax >= 2**63):
+            raise ValueError(f"maxval must be below 2**63 on torch (int64 bounds); got {maxval!r}")
+        gen, where = self._generator(), self._m[0]
+        if vmin.ndim == 0 and vmax.ndim == 0:
+            out = torch.randint(
+                int(vmin), int(vmax), shape, generator=gen, dtype=_DTYPES[name], device=where
+            )
+        else:
+            if np.any(vmax - vmin >= 2**63):
+                raise ValueError("array bounds on torch need maxval - minval < 2**63")
+            lo, span = (
+                torch.as_tensor(v.astype(np.int64), device=where) for v in (vmin, vmax - vmin)
+            )
+            r = torch.empty(shape, dtype=torch.int64, device=where).random_(generator=gen)
+            out = (lo + r % span).to(_DTYPES[name])
+        return convert(out, "torch", xp, device)
+
+    def permutation(
+        self,
+        x: Any,
+        axis: int = 0,
+        independent: bool = False,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """``torch.randperm(x)`` (``x`` an int); an array: ``x.index_select(axis,
+        randperm(x.shape[axis]))``; ``independent=True`` on an n-d array (derived): each slice
+        ordered by a stable ``argsort`` of float64 ``torch.rand(x.shape)`` along ``axis``."""
+        self._single("permutation")
+        return convert(self._permute(x, axis, independent), "torch", xp, device)
+
+    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+        """``permutation(x, axis, independent=True)``."""
+        self._single("shuffle")
+        if population(x, "x") is not None:
+            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
+        return convert(self._permute(x, axis, True), "torch", xp, device)
+
+    def _permute(self, x: Any, axis: Any, independent: Any) -> torch.Tensor:
+        independent = check_bool(independent, "independent")
+        where = self._m[0]
+        n = population(x, "x")
+        if n is not None:
+            check_axis(axis, 1)
+            return torch.randperm(n, generator=self._generator(), device=where)
+        t = _array(x, where)
+        if t.ndim == 0:
+            raise TypeError("x must be an integer or at least 1-dimensional")
+        axis = check_axis(axis, t.ndim)
+        gen = self._generator()
+        if t.ndim == 1 or not independent:  # 1-d: independent changes nothing, as in JAX
+            return t.index_select(axis, torch.randperm(t.shape[axis], generator=gen, device=where))
+        noise = torch.rand(tuple(t.shape), generator=gen, dtype=torch.float64, device=where)
+        return torch.take_along_dim(t, torch.argsort(noise, dim=axis, stable=True), dim=axis)
+
+    def choice(
+        self,
+        a: Any,
+        shape: Any = (),
+        replace: bool = True,
+        p: Any = None,
+        axis: int = 0,
+        *,
+        mode: str | None = None,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """Indices from torch's own samplers, then ``a.index_select(axis, ...)``: with ``p``
+        ``torch.multinomial(p, k, replacement=replace)``; without, ``torch.randint(0, n, (k,))``
+        (replace) or ``torch.randperm(n)[:k]``; ``k = prod(shape)``.  ``mode`` is not used."""
+        self._single("choice")
+        check_mode(mode, "choice")
+        where = self._m[0]
+        n = population(a, "a")
+        arr = None if n is not None else _array(a, where)
+        axis, shape, n_inputs, n_draws = choice_plan(
+            None if arr is None else tuple(arr.shape), n, shape, replace, axis
+        )
+        probs = None
+        if p is not None:
+            check_p(host_array(p), n_inputs, n_draws, bool(replace))  # refuses integer p
+            probs = _tensor(p, self._empty((), "float32"), "p")
+        gen = self._generator()
+        if n_draws == 0:
+            idx = torch.zeros(0, dtype=torch.int64, device=where)
+        elif probs is not None:
+            idx = torch.multinomial(probs, n_draws, replacement=bool(replace), generator=gen)
+        elif replace:
+            idx = torch.randint(0, n_inputs, (n_draws,), generator=gen, device=where)
+        else:
+            idx = torch.randperm(n_inputs, generator=gen, device=where)[:n_draws]
+        if arr is None:
+            return convert(idx.reshape(shape), "torch", xp, device)
+        out = arr.index_select(axis, idx)
+        out = out.reshape((*arr.shape[:axis], *shape, *arr.shape[axis + 1 :]))
+        return convert(out, "torch", xp, device)
+
+    def truncated_normal(
+        self,
+        lower: Any,
+        upper: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any:
+        """Finite scalar bounds: ``torch.nn.init.trunc_normal_(empty, 0, 1, lower, upper)``
+        (torch's rejection sampler).  Array or infinite bounds (derived; trunc_normal_ takes
+        finite scalars): ``sqrt(2) * erfinv(a + (b - a) * u)`` in float64 with ``a, b =
+        erf(bound / sqrt(2))`` and ``u = uniform_(0, 1)``, clamped to the bounds in ``dtype``
+        (an infinite bound: the dtype's largest finite value).  Both clamp to the closed
+        interval ``[lower, upper]``.
+        """
+        self._single("truncated_normal")
+        name = float_name(dtype)
+        lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
+        shape = trunc_plan(lo, up, shape, name)
+        gen, where = self._generator(), self._m[0]
+        out = self._empty(shape, name)
+        if lo.ndim == 0 and up.ndim == 0 and np.isfinite(lo) and np.isfinite(up):
+            with warnings.catch_warnings():
+                # torch's warning for bounds beyond 2 std predates its exact rejection sampler
+                warnings.filterwarnings("ignore", "mean is more than 2 std", UserWarning)
+                torch.nn.init.trunc_normal_(out, 0.0, 1.0, float(lo), float(up), generator=gen)
+            return convert(out, "torch", xp, device)
+        dt = out.dtype
+        lo_t, up_t = (
+            torch.as_tensor(v, dtype=dt, device=where).to(torch.float64)
+            for v in (lo.astype(np.float64), up.astype(np.float64))
+        )
+        a, b = torch.erf(lo_t / _SQRT2), torch.erf(up_t / _SQRT2)
+        u = torch.empty(shape, dtype=torch.float64, device=where).uniform_(0.0, 1.0, generator=gen)
+        z = _SQRT2 * torch.erfinv(a + (b - a) * u)
+        big = torch.finfo(dt).max  # an infinite bound clamps to the dtype's finite range
+        lo_c, up_c = (torch.nan_to_num(v, neginf=-big, posinf=big) for v in (lo_t, up_t))
+        z = torch.minimum(torch.maximum(z, lo_c), up_c)
+        return convert(z.to(dt), "torch", xp, device)
+
+
+_SQRT2 = math.sqrt(2.0)
+
+
+def _array(value: Any, where: str) -> torch.Tensor:
+    """``value`` (a tensor, a NumPy/JAX array or a list) as a tensor on the key's device."""
+    if isinstance(value, torch.Tensor):
+        return value.to(where)
+    from . import by_name
+
+    return by_name("torch").from_numpy(host_array(value), torch.device(where))
 
 
 def _shape(shape: Any) -> tuple[int, ...]:

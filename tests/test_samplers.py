@@ -1,0 +1,218 @@
+"""randint, permutation, shuffle, choice, truncated_normal: every golden case from JAX, bytes
+compared on every installed backend.
+
+The vectors (``conformance/vectors/jax_samplers.v1.json``) were generated from jax.random,
+called eagerly, by conformance/generate_jax_samplers.py (jax 0.10.2, x64 on, partitionable
+threefry, XLA:CPU with FMA); nothing here was produced by unirand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import ml_dtypes
+import numpy as np
+import pytest
+from _backends import load, to_numpy
+from golden import apply_ops, assert_matches, load as load_vectors
+
+import unirand
+from unirand import _permutation as P, _randint as R, _truncated_normal as T
+
+VECTORS = "jax_samplers.v1.json"
+CASES = load_vectors(VECTORS)["cases"]
+#: torch's float64 log is not the C library's (see test_distributions): truncated normals
+#: differ by at most this many units of 2**-52 * max(1, |x|) (measured: 2.0)
+TORCH_F64_MAX_ERR = 4.0
+
+
+def _np_dtype(name):
+    return ml_dtypes.bfloat16 if name == "bfloat16" else np.dtype(name)
+
+
+def _decode(v):
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    return float(v) if isinstance(v, str) else v
+
+
+def _ints(v, dtype):
+    return v if isinstance(v, int) else np.asarray(v, dtype)
+
+
+def run(case, key, xp=None):
+    fn = case["fn"]
+    params = dict(case["params"])
+    shape = None if case["shape"] is None else tuple(case["shape"])
+    if fn == "randint":
+        bd = params.pop("bound_dtype", "int64")
+        lo, hi = _ints(params["minval"], bd), _ints(params["maxval"], bd)
+        return R.randint(key, shape, lo, hi, case["dtype"], xp=xp)
+    if fn == "permutation":
+        x = _ints(params.pop("x"), params.pop("x_dtype", "int64"))
+        return P.permutation(key, x, **params, xp=xp)
+    if fn == "choice":
+        a = _ints(params.pop("a"), params.pop("a_dtype", "int64"))
+        if "p" in params:
+            params["p"] = np.asarray(_decode(params["p"]), _np_dtype(case["dtype"]))
+        return P.choice(key, a, shape, **params, xp=xp)
+    if fn == "truncated_normal":
+        dt = case["dtype"]
+
+        def bound(v):
+            return np.asarray(_decode(v), _np_dtype(dt)) if isinstance(v, list) else float(v)
+
+        return T.truncated_normal(
+            key, bound(params["lower"]), bound(params["upper"]), shape, dt, xp=xp
+        )
+    raise ValueError(fn)
+
+
+def _key(case, xp=None):
+    key = unirand.key(case["seed"])
+    return apply_ops(key if xp is None else key.to(xp), case["ops"])
+
+
+@contextlib.contextmanager
+def _x64(on):
+    jax = pytest.importorskip("jax")
+    old = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", on)
+    try:
+        yield jax
+    finally:
+        jax.config.update("jax_enable_x64", old)
+
+
+def _f64_error(got, want):
+    scale = 2.0**-52 * np.maximum(1.0, np.abs(want))
+    return float((np.abs(got - want) / scale).max(initial=0.0))
+
+
+def _check(case, got, backend):
+    if backend == "torch" and case["fn"] == "truncated_normal" and case["dtype"] == "float64":
+        want = to_numpy(run(case, _key(case)))
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert _f64_error(got, want) <= TORCH_F64_MAX_ERR
+        return
+    assert_matches(case, got)
+
+
+def _params(cases):
+    return pytest.mark.parametrize("case", cases, ids=[c["name"] for c in cases])
+
+
+def test_vectors_cover_every_function_and_dtype():
+    header = load_vectors(VECTORS)["header"]
+    assert header["jax_enable_x64"] and header["jax_threefry_partitionable"]
+    fns = {c["fn"] for c in CASES}
+    assert fns == {"randint", "permutation", "choice", "truncated_normal"}
+    assert {c["dtype"] for c in CASES if c["fn"] == "randint"} == set(R.INT_DTYPES)
+    for fn in ("randint", "truncated_normal", "choice"):
+        assert any(c["shape"] == [100_000] for c in CASES if c["fn"] == fn), fn
+    assert any(c["params"].get("x") == 100_000 for c in CASES if c["fn"] == "permutation")
+
+
+@_params(CASES)
+@pytest.mark.parametrize("backend", ["numpy", "torch", "array_api_strict"])
+def test_array_backends(case, backend):
+    xp = load(backend)
+    if backend == "array_api_strict" and case["dtype"] in ("float16", "bfloat16"):
+        pytest.skip("array-api-strict has no 16-bit floats")
+    _check(case, to_numpy(run(case, _key(case, xp))), backend)
+
+
+_JAX = [c for i, c in enumerate(CASES) if i % 3 == 0 or c["shape"] == [100_000]]
+
+
+@_params(_JAX)
+def test_jax_native(case):
+    with _x64(True) as jax:
+        assert_matches(case, to_numpy(run(case, _key(case, jax))))
+
+
+_REF = [c for i, c in enumerate(CASES) if i % 5 == 1]
+
+
+@_params(_REF)
+def test_jax_reference_engine(case):
+    with _x64(True):
+        from unirand.backends.jax import REFERENCE
+
+        _check(case, to_numpy(run(case, _key(case, REFERENCE))), "jax")
+
+
+def test_shuffle_is_independent_permutation():
+    key = unirand.key(9)
+    x = np.arange(60).reshape(3, 4, 5)
+    for axis in (0, 1, 2):
+        a = P.shuffle(key, x, axis)
+        b = P.permutation(key, x, axis, independent=True)
+        assert a.tobytes() == b.tobytes()
+        assert (np.sort(a, axis=axis) == x).all()
+
+
+def test_jit_jax_native():
+    with _x64(True) as jax:
+        key = unirand.key(3).to(jax)
+        out = jax.jit(lambda k: P.permutation(k, 50))(key)
+        assert to_numpy(out).tobytes() == P.permutation(unirand.key(3), 50).tobytes()
+        out = jax.jit(lambda k: R.randint(k, (20,), 0, 7))(key)
+        assert to_numpy(out).tobytes() == R.randint(unirand.key(3), (20,), 0, 7).tobytes()
+
+
+# -- bad input --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda k: R.randint(k, (2,), 0.0, 5), TypeError, "minval must have an integer dtype"),
+        (lambda k: R.randint(k, (2,), 0, 5.5), TypeError, "maxval must have an integer dtype"),
+        (lambda k: R.randint(k, (2,), 0, 5, "float32"), TypeError, "dtype must be an integer"),
+        (lambda k: R.randint(k, (2,), 0, 2**63), OverflowError, "maxval"),
+        (lambda k: R.randint(k, (2,), np.zeros(3, int), 5), ValueError, "broadcast"),
+        (lambda k: R.randint(k, (2,), True, 5), TypeError, "minval"),
+        (lambda k: P.permutation(k, 2.5), TypeError, "x must be an integer"),
+        (lambda k: P.permutation(k, np.zeros(3), axis=1), ValueError, "axis"),
+        (lambda k: P.permutation(k, 5, independent=1), TypeError, "independent"),
+        (lambda k: P.shuffle(k, 5), TypeError, "shuffle takes an array"),
+        (lambda k: P.choice(k, 3, (4,), replace=False), ValueError, "larger sample"),
+        (lambda k: P.choice(k, 0, (1,)), ValueError, "greater than 0"),
+        (lambda k: P.choice(k, 3, 2), TypeError, "shape must be a sequence"),
+        (lambda k: P.choice(k, 3, (2,), p=[1, 0, 0]), TypeError, "p must have a floating"),
+        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.6, -0.1]), ValueError, "non-negative"),
+        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.6, 0.1]), ValueError, "sum to 1"),
+        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.5]), ValueError, "1-d array"),
+        (lambda k: P.choice(k, 3, (2,), p=[0.5, float("nan"), 0.5]), ValueError, "finite"),
+        (lambda k: P.choice(k, 3, (2,), False, [1.0, 0.0, 0.0]), ValueError, "non-zero"),
+        (lambda k: T.truncated_normal(k, 1.0, 1.0), ValueError, "lower must be < upper"),
+        (lambda k: T.truncated_normal(k, 2.0, -1.0), ValueError, "lower must be < upper"),
+        (lambda k: T.truncated_normal(k, float("nan"), 1.0), ValueError, "NaN"),
+        (lambda k: T.truncated_normal(k, True, 1.0), TypeError, "lower must be a number"),
+        (lambda k: T.truncated_normal(k, -1.0, 1.0, (2,), "int32"), TypeError, "dtype"),
+    ],
+)
+def test_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(unirand.key(0))
+
+
+def test_choice_with_replacement_without_p_needs_x64_on_jax():
+    with _x64(False) as jax:
+        key = unirand.key(0).to(jax)
+        with pytest.raises(TypeError, match="jax_enable_x64"):
+            P.choice(key, 5, (3,))
+        assert to_numpy(P.permutation(key, 5)).dtype == np.int32
+
+
+def test_integer_bounds_are_converted_as_jax_does():
+    """``jax.random.truncated_normal(key, -1, 2)`` converts integer bounds to the dtype."""
+    key = unirand.key(3)
+    a = T.truncated_normal(key, -1, 2, (50,))
+    assert a.tobytes() == T.truncated_normal(key, -1.0, 2.0, (50,)).tobytes()
+    b = T.truncated_normal(key, np.array([-1, 0]), 2, (2,))
+    assert b.tobytes() == T.truncated_normal(key, np.array([-1.0, 0.0]), 2.0, (2,)).tobytes()
+    jax = pytest.importorskip("jax")
+    want = jax.random.truncated_normal(
+        jax.random.wrap_key_data(unirand.key_data(key)), -1, 2, (50,)
+    )
+    assert a.tobytes() == np.asarray(want).tobytes()
