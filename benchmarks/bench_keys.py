@@ -22,7 +22,13 @@ as a multiple of the output size.  PyTorch and XLA allocations are not visible t
 
 Usage (from the repository root)::
 
-    python benchmarks/bench_keys.py [--n 10000000] [--repeat 5]
+    python benchmarks/bench_keys.py [--n 10000000] [--repeat 5] [--task normal] [--label numpy]
+        [--rounds 1]
+
+``--task`` keeps the tasks whose name contains the text, ``--label`` the implementations
+(the jitted baseline stays; both repeatable: ``--task normal --label "unirand numpy"``).
+``--rounds K`` runs the whole table K times and then prints, per task, the ratio of each round
+and their best and median: on a shared machine one round's ratio can be off by 2x either way.
 
 torch and jax are optional: rows that need a missing library are skipped with a note.
 """
@@ -414,22 +420,63 @@ def verdicts(results: list[Result], n: int) -> list[str]:
     return lines
 
 
+def round_summary(rounds: list[list[Result]]) -> list[str]:
+    """Per task: unirand-on-NumPy / jitted jax.random in each round, best and median."""
+    lines = ["ratio unirand numpy / jax.jit per round (best, median over rounds):"]
+    for task, target in TIME_TARGETS.items():
+        ratios = []
+        for results in rounds:
+            by = {r.row.label: r.best for r in results if r.row.task == task}
+            if "unirand numpy" in by and BASELINE in by:
+                ratios.append(by["unirand numpy"] / by[BASELINE])
+        if ratios:
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            lines.append(
+                f"  {task}: {each}; best {min(ratios):.2f}x, median "
+                f"{statistics.median(ratios):.2f}x (target {target}x)"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10**7, help="values per call (default 10**7)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per row (default 5)")
+    parser.add_argument(
+        "--task", action="append", default=[], help="only tasks whose name contains this"
+    )
+    parser.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        help="only implementations whose label contains this (the baseline is always kept)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="times to run the table (default 1)")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.repeat < 1:
-        parser.error("--n and --repeat must be positive")
+    if args.n < 1 or args.repeat < 1 or args.rounds < 1:
+        parser.error("--n, --repeat and --rounds must be positive")
 
     libs = {"torch": _optional("torch"), "jax": _optional("jax")}
     print("\n".join(header(args.n, args.repeat, libs)))
-    print()
-    results = run(build_rows(args.n, libs["torch"], libs["jax"]), args.repeat)
-    print("\n".join(table(results)))
-    print()
-    print("\n".join(verdicts(results, args.n)))
-    print(_load("load average at end"))
+    rows = build_rows(args.n, libs["torch"], libs["jax"])
+    if args.task:
+        rows = [r for r in rows if any(t in r.task for t in args.task)]
+    if args.label:
+        rows = [r for r in rows if r.kind == "baseline" or any(t in r.label for t in args.label)]
+    rounds = []
+    for i in range(args.rounds):
+        print()
+        if args.rounds > 1:
+            print(f"round {i + 1} of {args.rounds}")
+        results = run(rows, args.repeat)
+        rounds.append(results)
+        print("\n".join(table(results)))
+        print()
+        print("\n".join(verdicts(results, args.n)))
+        print(_load("load average at end"))
+    if args.rounds > 1:
+        print()
+        print("\n".join(round_summary(rounds)))
     print(
         "\nratio: row best / jitted jax.random best of the same task; in parentheses for native "
         "generators\n(other streams, context only). 'unirand xp=jax' calls jax.random itself."

@@ -63,6 +63,40 @@ def fma_f32(xp: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
     return xp.astype(s, xp.float32)
 
 
+#: a float64 whose 29 bits below float32 precision are ``TIE_BITS`` lies halfway between two
+#: float32 values: ``bits & TIE_MASK == TIE_BITS`` (sign and exponent do not matter)
+TIE_MASK = 0x1FFFFFFF
+TIE_BITS = 0x10000000
+
+
+def float32_ties(s: Any, bitcast: Bitcast) -> Any:
+    """Where the float64 ``s`` lies exactly halfway between two float32 values.
+
+    Why: ``s = RN64(a*b + c)`` for float32 ``a, b, c`` (the product is exact) rounds to
+    ``RN32(a*b + c)`` except where a double rounding can go wrong, which, rounding being
+    monotone, is only where ``s`` is such a midpoint (and the float64 sum was inexact).
+    """
+    return (bitcast(s, "int64") & TIE_MASK) == TIE_BITS
+
+
+def fix_float32_ties(xp: Any, out: Any, tie: Any, a: Any, b: Any, c: Any, bitcast: Bitcast) -> Any:
+    """``out = RN32(RN64(a*b + c))`` (float32) with the elements at ``tie`` (the boolean
+    :func:`float32_ties` of the float64 sum) recomputed by the exact :func:`fma_f32`.
+
+    Shared by the float64-backed float32 FMAs of NumPy and PyTorch; ``a, b, c`` are arrays or
+    scalars of ``out``'s dtype (array scalars keep their device).
+    """
+    if bool(xp.any(tie)):
+
+        def arr(v: Any) -> Any:
+            return v if hasattr(v, "dtype") else xp.asarray(v, dtype=out.dtype, device=out.device)
+
+        args = (arr(v) for v in (a, b, c))
+        a_, b_, c_ = (xp.broadcast_to(v, tie.shape)[tie] for v in args)
+        out[tie] = fma_f32(xp, a_, b_, c_, bitcast)
+    return out
+
+
 def _split(a: Any, factor: float, barrier: Any) -> tuple[Any, Any]:
     g = barrier(a * factor)
     hi = g - (g - a)

@@ -227,11 +227,8 @@ class WideFloat32Ops:
         f64 = xp.float64
         s = xp.astype(a, f64) * xp.astype(b, f64) + xp.astype(c, f64)
         out = xp.astype(s, xp.float32)
-        tie = (self.backend.bitcast(s, "int64") & 0x1FFFFFFF) == 0x10000000
-        if bool(xp.any(tie)):
-            a_, b_, c_ = (xp.broadcast_to(v, s.shape)[tie] for v in (a, b, c))
-            out[tie] = _fma.fma_f32(xp, a_, b_, c_, self.backend.bitcast)
-        return out
+        bitcast = self.backend.bitcast
+        return _fma.fix_float32_ties(xp, out, _fma.float32_ties(s, bitcast), a, b, c, bitcast)
 
     def sqrt(self, a: Any) -> Any:
         return self.backend.sqrt_f32(a)

@@ -4,6 +4,9 @@ The reference engine allocates a few temporaries of the full output size per rou
 same Threefry rounds run in place on cache-sized chunks (64 Ki elements), written straight into
 the output, and chunks are spread over threads (NumPy releases the GIL inside ufuncs).
 Temporaries stay at three chunk buffers per thread.  The golden vectors test this path.
+float32/float16/bfloat16 ``normal`` runs :mod:`._numpy_normal`'s ``erf_inv`` on float64 chunk
+buffers, fused with the hash for float32; each thread keeps its buffers (about 8 MB) between
+calls.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from typing import Any
 import array_api_compat.numpy as compat_np
 import numpy as np
 
-from .. import _fma, _xla_math
+from .. import _fma
 from .._dtypes import MANTISSA, WIDTH
 from .._normal import normal_low, scale
 from ..threefry import PARITY, ROTATIONS
+from . import _numpy_normal
 from ._base import Backend, affine_bounds, apply_affine, numpy_dtype
 
 CHUNK = 1 << 16
@@ -77,13 +81,28 @@ class NumpyBackend(Backend):
         if dtype == "float64":
             return Backend.normal(self, data, shape, dtype, device)
         n = int(np.prod(shape, dtype=np.int64))
-        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
         out = np.empty(n, numpy_dtype(dtype))
+        size = min(n, CHUNK)
+        if dtype == "float32":  # hash, uniform and erf_inv fused chunk by chunk
+            k0, k1 = (int(v) for v in data)
+
+            def fill(start: int, stop: int, x0: np.ndarray, x1: np.ndarray, t: np.ndarray) -> None:
+                ws = _numpy_normal.workspace(size, checked=False)  # exact on these uniforms
+                u = ws.f[11][: stop - start]
+                _normal_uniform_f32(x0, x1, u)
+                ws.normal_f32(u, out[start:stop])
+
+            _run_chunks(k0, k1, n, fill)
+            return out.reshape(shape)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
         target = out.dtype
 
         def work(start: int) -> None:
-            uc = u[start : start + CHUNK].astype(np.float32)
-            z = _xla_math.erf_inv_f32_by_branch(_OPS, uc)
+            ws = _numpy_normal.workspace(size, checked=False)  # exact on these uniforms
+            uc = u[start : start + CHUNK]
+            z64 = ws.f[12][: uc.shape[0]]
+            ws.erf_inv(uc.astype(np.float64), z64)
+            z = z64.astype(np.float32)
             out[start : start + CHUNK] = scale(_OPS, z, dtype, lambda v: v.astype(target))
 
         _map(work, range(0, n, CHUNK))
@@ -176,6 +195,20 @@ _ONE_F32 = np.float32(1.0).view(np.uint32)
 _ONE_F64 = np.float64(1.0).view(np.uint64)
 
 
+#: ``normal``'s float32 uniforms ``2*f + lo`` from ``g = 1 + f`` in [1, 2): ``2*g + (lo - 2)``
+_NORMAL_SHIFT = normal_low("float32") - 2.0
+
+
+def _normal_uniform_f32(x0: np.ndarray, x1: np.ndarray, u: np.ndarray) -> None:
+    """``uniform(key, lo, 1)`` of ``normal`` as float64 (exact: every value is a float32 and
+    a multiple of 2**-24 in (-1, 1)); JAX's ``f*(1 - lo) + lo`` is exact too (``1 - lo`` = 2)."""
+    np.bitwise_xor(x0, x1, out=x0)
+    x0 >>= _U32(32 - MANTISSA["float32"])
+    x0 |= _ONE_F32
+    np.multiply(x0.view(np.float32), np.float32(2.0), out=u, casting="same_kind")
+    u += _NORMAL_SHIFT
+
+
 def _is_plus_zero(m: Any) -> bool:
     return float(m) == 0.0 and not np.signbit(m)
 
@@ -259,12 +292,8 @@ class NumpyFloat32Ops:
         s += c
         out = s.astype(np.float32)
         low = s.view(np.int64)
-        low &= 0x1FFFFFFF  # s is no longer needed: its low bits decide a float32 tie
-        tie = low == 0x10000000
-        if tie.any():
-            a_, b_, c_ = (np.broadcast_to(np.float32(v), s.shape)[tie] for v in (a, b, c))
-            out[tie] = _fma.fma_f32(compat_np, a_, b_, c_, _view)
-        return out
+        low &= _fma.TIE_MASK  # in place (s is no longer needed): _fma.float32_ties, no temporary
+        return _fma.fix_float32_ties(compat_np, out, low == _fma.TIE_BITS, a, b, c, _view)
 
     def sqrt(self, a: Any) -> Any:
         return np.sqrt(a)
