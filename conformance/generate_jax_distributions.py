@@ -37,9 +37,7 @@ library's ``log`` (header ``libc``).
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import json
 import math
 import pathlib
 import sys
@@ -373,37 +371,11 @@ def _cases() -> list[dict]:
 
 def build() -> str:
     """The complete file contents, as text."""
-    _check_config()
-    cases = []
-    for case in _cases():
-        case = dict(case, expected=base._encode(_evaluate(case)))
-        cases.append(base._sorted(case))
-    header = json.dumps(base._sorted(_header()), indent=1, ensure_ascii=True, allow_nan=False)
-    lines = [json.dumps(c, ensure_ascii=True, allow_nan=False) for c in cases]
-    header = header.replace("\n", "\n ")
-    return '{\n "header": ' + header + ',\n "cases": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+    return base.build_with(_header, _cases, _evaluate, _check_config)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
-    parser.add_argument(
-        "--check", action="store_true", help="compare with the file on disk instead of writing"
-    )
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else None
-        if current != text:
-            print(f"{args.output} differs from a fresh generation", file=sys.stderr)
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    n = text.count('"name": ')
-    print(f"wrote {args.output} ({len(text.encode())} bytes, {n} cases)")
-    return 0
+    return base.cli(__doc__.splitlines()[0], DEFAULT_OUTPUT, build, argv)
 
 
 if __name__ == "__main__":

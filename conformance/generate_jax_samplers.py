@@ -32,9 +32,7 @@ Change policy
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import json
 import pathlib
 import sys
 
@@ -384,34 +382,12 @@ def _cases() -> list[dict]:
 
 
 def build() -> str:
-    base._check_config()
-    cases = []
-    for case in _cases():
-        case = dict(case, expected=base._encode(_evaluate(case)))
-        cases.append(base._sorted(case))
-    header = json.dumps(base._sorted(_header()), indent=1, ensure_ascii=True, allow_nan=False)
-    lines = [json.dumps(c, ensure_ascii=True, allow_nan=False) for c in cases]
-    header = header.replace("\n", "\n ")
-    return '{\n "header": ' + header + ',\n "cases": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+    """The complete file contents, as text."""
+    return base.build_with(_header, _cases, _evaluate)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else None
-        if current != text:
-            print(f"{args.output} differs from a fresh generation", file=sys.stderr)
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
-    args.output.write_text(text)
-    n = text.count('"name": ')
-    print(f"wrote {args.output} ({len(text.encode())} bytes, {n} cases)")
-    return 0
+    return base.cli(__doc__.splitlines()[0], DEFAULT_OUTPUT, build, argv)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ import json
 import pathlib
 import platform
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -406,23 +408,37 @@ def _sorted(obj):
     return obj
 
 
+def render(header: dict, cases: list[dict]) -> str:
+    """A vector file's text: valid JSON laid out for review and diffs, the header indented,
+    then one case per line (every generator in conformance/ writes this layout)."""
+    head = json.dumps(_sorted(header), indent=1, ensure_ascii=True, allow_nan=False)
+    lines = [json.dumps(_sorted(c), ensure_ascii=True, allow_nan=False) for c in cases]
+    head = head.replace("\n", "\n ")
+    return '{\n "header": ' + head + ',\n "cases": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+
+
+def build_with(
+    header: Callable[[], dict],
+    cases: Callable[[], list[dict]],
+    evaluate: Callable[[dict], Any],
+    check: Callable[[], None] | None = None,
+) -> str:
+    """The file of ``cases()``, each with ``expected`` = the encoded ``evaluate(case)``, after
+    ``check()`` (default: JAX's configuration is the one the vectors pin)."""
+    (check or _check_config)()
+    done = [dict(case, expected=_encode(evaluate(case))) for case in cases()]
+    return render(header(), done)
+
+
 def build() -> str:
     """The complete file contents, as text."""
-    _check_config()
-    cases = []
-    for case in _cases():
-        case = dict(case, expected=_encode(_evaluate(case)))
-        cases.append(_sorted(case))
-    # Valid JSON laid out for review and diffs: the header indented, then one case per line.
-    header = json.dumps(_sorted(_header()), indent=1, ensure_ascii=True, allow_nan=False)
-    lines = [json.dumps(c, ensure_ascii=True, allow_nan=False) for c in cases]
-    header = header.replace("\n", "\n ")
-    return '{\n "header": ' + header + ',\n "cases": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+    return build_with(_header, _cases, _evaluate)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
+def cli(description: str, default_output: pathlib.Path, build: Callable[[], str], argv=None) -> int:
+    """Write the file (or ``--check`` it against a fresh generation): every generator's main."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--output", type=pathlib.Path, default=default_output)
     parser.add_argument(
         "--check", action="store_true", help="compare with the file on disk instead of writing"
     )
@@ -440,6 +456,10 @@ def main(argv=None) -> int:
     n = text.count('"name": ')
     print(f"wrote {args.output} ({len(text.encode())} bytes, {n} cases)")
     return 0
+
+
+def main(argv=None) -> int:
+    return cli(__doc__.splitlines()[0], DEFAULT_OUTPUT, build, argv)
 
 
 if __name__ == "__main__":
