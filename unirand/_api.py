@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
@@ -10,7 +9,7 @@ import numpy as np
 from . import _reuse, backends
 from ._dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
 from ._key import Key, ThreefryKey
-from ._validation import _is_integer, as_fold_in_data, as_seed, as_shape
+from ._validation import _is_integer, as_batch_shape, as_fold_in_data, as_seed, as_shape
 from .backends import Backend
 
 __all__ = ["key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal"]
@@ -125,15 +124,6 @@ def _host_words(data: Any) -> np.ndarray:
     return a.astype(np.uint32)
 
 
-def _batch_shape(num: Any) -> tuple[int, ...]:
-    if _is_integer(num):
-        n = operator.index(num)
-        if n < 0:
-            raise ValueError(f"num must be non-negative; got {n}")
-        return (n,)
-    return as_shape(num, argument="num")
-
-
 def split(key: ThreefryKey, num: Any = 2) -> ThreefryKey:
     """``num`` new keys (an int, or a shape tuple), as ``jax.random.split`` (partitionable).
 
@@ -143,7 +133,7 @@ def split(key: ThreefryKey, num: Any = 2) -> ThreefryKey:
     if not isinstance(key, ThreefryKey):
         return _other(key).split(num)
     _single(key, "split")
-    shape = _batch_shape(num)
+    shape = as_batch_shape(num)
     return ThreefryKey._from_parts(key._backend.split(key._data, shape), key._backend)
 
 

@@ -30,6 +30,16 @@ def as_shape(shape: Any, *, argument: str = "shape") -> tuple[int, ...]:
     return tuple(out)
 
 
+def as_batch_shape(num: Any) -> tuple[int, ...]:
+    """``split``'s ``num`` as a batch shape: an int n is ``(n,)``, a sequence is a shape."""
+    if _is_integer(num):
+        n = operator.index(num)
+        if n < 0:
+            raise ValueError(f"num must be non-negative; got {n}")
+        return (n,)
+    return as_shape(num, argument="num")
+
+
 def size_of(shape: tuple[int, ...]) -> int:
     return math.prod(shape)
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import _reuse
 from .._dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
-from .._validation import _is_integer, as_fold_in_data, as_shape
+from .._validation import _is_integer, as_batch_shape, as_fold_in_data, as_shape
 
 __all__ = [
     "NativeKey",
@@ -39,7 +39,6 @@ __all__ = [
     "derived_numpy_generator",
     "derived_torch_generator",
     "derived_jax_key",
-    "batch_shape_of",
     "INT_DTYPES",
     "int_name",
     "int_bounds",
@@ -54,16 +53,6 @@ _MODES = {
     "gumbel": ("low", "high", "highest"),
     "choice": ("low", "high"),
 }
-
-
-def batch_shape_of(num: Any) -> tuple[int, ...]:
-    """``split``'s ``num`` as a batch shape (an int n is ``(n,)``)."""
-    if _is_integer(num):
-        n = operator.index(num)
-        if n < 0:
-            raise ValueError(f"num must be non-negative; got {n}")
-        return (n,)
-    return as_shape(num, argument="num")
 
 
 def check_mode(mode: Any, what: str) -> str:
@@ -273,7 +262,7 @@ class IndexedKey(NativeKey):
     def split(self, num: Any = 2) -> Any:
         """``num`` keys (an int or a shape); element ``i`` (flat) is the parent's child ``i``."""
         self._single("split")
-        shape = batch_shape_of(num)
+        shape = as_batch_shape(num)
         idx = np.arange(math.prod(shape), dtype=np.int64).reshape(shape)
         idx.flags.writeable = False
         return type(self)._make(self._m, idx)

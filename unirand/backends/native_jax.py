@@ -16,10 +16,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._validation import as_batch_shape
 from . import by_name
 from ._native import (
     NativeKey,
-    batch_shape_of,
     check_axis,
     check_bool,
     check_mode,
@@ -119,7 +119,7 @@ class JaxKey(NativeKey):
     def split(self, num: Any = 2) -> JaxKey:
         """``jax.random.split(key, num)``."""
         self._single("split")
-        return JaxKey._wrap(jax.random.split(self._k, batch_shape_of(num)))
+        return JaxKey._wrap(jax.random.split(self._k, as_batch_shape(num)))
 
     def fold_in(self, data: Any) -> JaxKey:
         """``jax.random.fold_in(key, data)`` (does not consume)."""
