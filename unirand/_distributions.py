@@ -29,15 +29,8 @@ from ._api import _other, _single, _target
 from ._dtypes import FLOAT_DTYPES, MANTISSA, canonical, dtype_name
 from ._key import ThreefryKey
 from ._validation import _is_integer, as_shape
-from ._xla_math import (
-    LOG1P_D64,
-    LOG1P_N64,
-    LOG1P_SMALL,
-    log1p_small,
-    log1p_small_f32,
-    log_f32,
-)
 from .backends import Backend
+from .math.xla_log import log1p_f32_xla, log1p_f64_xla, log_f32_xla, log_f64_xla
 
 __all__ = [
     "bernoulli",
@@ -54,44 +47,6 @@ __all__ = [
 TINY = {"float16": 2.0**-14, "bfloat16": 2.0**-126, "float32": 2.0**-126, "float64": 2.0**-1022}
 BERNOULLI_MODES = ("low", "high")
 GUMBEL_MODES = ("low", "high", "highest")
-
-
-# -- XLA:CPU's log and log1p in one dtype -------------------------------------------------------
-def log_f32_xla(ops: Any, t: Any) -> Any:
-    """XLA:CPU's float32 ``log`` for every input: :func:`log_f32` plus its special cases."""
-    xp = ops.xp
-    c = ops.const
-    r = log_f32(ops, t)
-    r = xp.where(t == c(0.0, t), c(-np.inf, t), r)
-    r = xp.where(t == c(np.inf, t), c(np.inf, t), r)
-    bits = ops.bitcast(t, "int32")
-    nan = ops.bitcast(bits | c(np.int32(-1), bits), "float32")  # 0xFFFFFFFF
-    return xp.where(t >= c(0.0, t), r, nan)
-
-
-def log1p_f32_xla(ops: Any, a: Any) -> Any:
-    """XLA:CPU's float32 ``log1p``: both branches evaluated, one selected (traceable)."""
-    xp = ops.xp
-    small = xp.abs(a) < ops.const(LOG1P_SMALL, a)
-    return xp.where(small, log1p_small_f32(ops, a), log_f32_xla(ops, a + ops.const(1.0, a)))
-
-
-def log_f64_xla(ops: Any, x: Any) -> Any:
-    """float64 ``log`` as XLA:CPU calls it (the C library), fed only positive inputs."""
-    xp = ops.xp
-    c = ops.const
-    ok = x > c(0.0, x)
-    r = ops.log(xp.where(ok, x, c(1.0, x)))
-    return xp.where(ok, r, xp.where(x == c(0.0, x), c(-np.inf, x), c(np.nan, x)))
-
-
-def log1p_f64_xla(ops: Any, a: Any) -> Any:
-    """XLA:CPU's float64 ``log1p``: the Cephes rational below ``sqrt(2) - 1``, else ``log``."""
-    xp = ops.xp
-    c = ops.const
-    small = xp.abs(a) < c(0.41421356237309504880, a)
-    big = log_f64_xla(ops, a + c(1.0, a))
-    return xp.where(small, log1p_small(ops, a, LOG1P_D64, LOG1P_N64), big)
 
 
 class _Math:

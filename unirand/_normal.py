@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from ._dtypes import MANTISSA
-from ._xla_math import SQRT2, Float32Ops, erf_inv_f32
+from .math.ops import Float32Ops
+from .math.xla_erf_inv import SQRT2, erf_inv_f32
 
 __all__ = ["normal_low", "from_uniform_f32", "scale"]
 

@@ -24,11 +24,11 @@ from ._dtypes import FLOAT_DTYPES, canonical
 from ._key import ThreefryKey
 from ._normal import from_uniform_f32
 from ._validation import as_shape
-from ._xla_erf import erf_f32, erf_f64_host
-from ._xla_math import erf_inv_f64
 from .backends import Backend
 from .backends._base import SQRT2_64, numpy_dtype
 from .backends._native import float_bounds
+from .math.xla_erf import erf_f32, erf_f64_host
+from .math.xla_erf_inv import erf_inv_f64
 
 __all__ = ["truncated_normal", "truncated_normal_values", "host_bounds"]
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import _fma
 from .._dtypes import MANTISSA, WIDTH
 from .._normal import from_uniform_f32, normal_low
-from .._xla_math import erf_inv_f64
+from ..math import fma as _fma
+from ..math.xla_erf_inv import erf_inv_f64
 from ..threefry import MASK32, Words, counters, hash_pair
 
 SQRT2_64 = float(np.sqrt(2.0))

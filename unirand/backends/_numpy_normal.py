@@ -29,20 +29,17 @@ from typing import Any
 
 import numpy as np
 
-from .. import _fma
-from .._xla_math import (
-    ERFINV_GE5,
-    ERFINV_LT5,
+from ..math import fma as _fma
+from ..math.ops import Float32Ops
+from ..math.xla_erf_inv import ERFINV_GE5, ERFINV_LT5, SQRT2, erf_inv_f32_by_branch
+from ..math.xla_log import (
     LOG1P_D,
     LOG1P_N,
     LOG1P_SMALL,
     LOG_P,
     LOG_Q1,
     LOG_Q2,
-    SQRT2,
     SQRT_HALF,
-    Float32Ops,
-    erf_inv_f32_by_branch,
 )
 
 _F64 = np.float64

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._xla_math import erf_inv_f64
+from ..math.xla_erf_inv import erf_inv_f64
 from . import by_name
 from ._native import (
     IndexedKey,

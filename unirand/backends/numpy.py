@@ -11,7 +11,6 @@ calls.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,9 +20,10 @@ from typing import Any
 import array_api_compat.numpy as compat_np
 import numpy as np
 
-from .. import _fma
 from .._dtypes import MANTISSA, WIDTH
 from .._normal import normal_low, scale
+from ..math import fma as _fma
+from ..math.xla_log import c_log_f64
 from ..threefry import PARITY, ROTATIONS
 from . import _numpy_normal
 from ._base import Backend, affine_bounds, apply_affine, numpy_dtype
@@ -75,7 +75,7 @@ class NumpyBackend(Backend):
     def log_f64(self, x: Any) -> Any:
         # NumPy's own SIMD log differs from the C library's in ~0.3 % of inputs; math.log
         # calls the C library, as XLA:CPU does
-        return _c_log_f64(np.asarray(x, np.float64))
+        return c_log_f64(np.asarray(x, np.float64))
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
         if dtype == "float64":
@@ -300,13 +300,6 @@ class NumpyFloat32Ops:
 
     def bitcast(self, a: Any, name: str) -> Any:
         return a.view(np.dtype(name))
-
-
-_c_log = np.frompyfunc(math.log, 1, 1)
-
-
-def _c_log_f64(x: np.ndarray) -> np.ndarray:
-    return _c_log(x).astype(np.float64)
 
 
 def _view(x: np.ndarray, name: str) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .._normal import from_uniform_f32, normal_low
-from .._xla_math import erf_inv_f32_by_branch
+from ..math.xla_erf_inv import erf_inv_f32_by_branch
 from ..threefry import MASK32, PARITY, ROTATIONS, Words
 from ._base import Backend, WideFloat32Ops
 

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import _fma
 from .._dtypes import canonical
 from .._validation import as_seed, as_shape, size_of
+from ..math import fma as _fma
 from ._philox import philox4x32
 
 __all__ = [

@@ -1,82 +1,47 @@
-"""XLA:CPU's float32 ``erf_inv`` and ``log1p``, operation for operation, with exact rounding.
+"""XLA:CPU's ``erf_inv`` (float32 and float64), operation for operation, with exact rounding.
 
 ``jax.random.normal`` is ``sqrt(2) * lax.erf_inv(u)``.  XLA lowers ``erf_inv`` to Giles'
-polynomials over ``log1p``, and on an x86-64 host with FMA its LLVM backend contracts every
-multiply that has a single use into the add that consumes it.  The functions below repeat that
-computation (read off the optimized IR of jaxlib 0.10.2; see docs/streams.md): ``ops.fma`` is a
-fused multiply-add with one rounding, every other operation is one correctly rounded IEEE
-operation.  Formulas are split by branch so that a backend may evaluate each branch only where
-it is taken (NumPy) or evaluate both and select (traceable backends).
+polynomials over ``log1p`` (:mod:`unirand.math.xla_log`), and on an x86-64 host with FMA its
+LLVM backend contracts every multiply that has a single use into the add that consumes it.  The
+functions below repeat that computation (read off the optimized IR of jaxlib 0.10.2; see
+docs/streams.md): ``ops.fma`` is a fused multiply-add with one rounding, every other operation
+is one correctly rounded IEEE operation.  Formulas are split by branch so that a backend may
+evaluate each branch only where it is taken (NumPy) or evaluate both and select (traceable
+backends).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from .ops import Float32Ops, Float64Ops
+from .xla_log import (
+    LOG1P_D64,
+    LOG1P_N64,
+    LOG1P_SMALL,
+    log1p_large_f32,
+    log1p_small,
+    log1p_small_f32,
+)
+
+__all__ = [
+    "ERFINV64_LT625",
+    "ERFINV64_LT16",
+    "ERFINV64_GE16",
+    "ERFINV_LT5",
+    "ERFINV_GE5",
+    "SQRT2",
+    "erfinv_poly_f32",
+    "erf_inv_f32",
+    "erf_inv_f32_by_branch",
+    "finish_erf_inv_f32",
+    "erf_inv_f64",
+]
+
 _F = np.float32
 
-#: Cephes logf polynomial (Eigen plog_float order), float32
-LOG_P = tuple(
-    _F(c)
-    for c in (
-        7.0376836292e-2,
-        -1.1514610310e-1,
-        1.1676998740e-1,
-        -1.2420140846e-1,
-        1.4249322787e-1,
-        -1.6668057665e-1,
-        2.0000714765e-1,
-        -2.4999993993e-1,
-        3.3333331174e-1,
-    )
-)
-LOG_Q1 = _F(-2.12194440e-4)
-LOG_Q2 = _F(0.693359375)
-SQRT_HALF = _F(0.707106781186547524)
-#: XLA's log1p: Cephes rational for |x| < sqrt(2) - 1, numerator and denominator, float32
-LOG1P_D = tuple(
-    _F(c)
-    for c in (
-        15.062909083469192043167,
-        83.047565967967209469434,
-        221.76239823732856465394,
-        309.09872225312059774938,
-        216.42788614495947685003,
-        60.118660497603843919306,
-    )
-)
-LOG1P_N = tuple(
-    _F(c)
-    for c in (
-        4.5270000862445199635215e-5,
-        0.49854102823193375972212,
-        6.5787325942061044846969,
-        29.911919328553073277375,
-        60.949667980987787057556,
-        57.112963590585538103336,
-        20.039553499201281259648,
-    )
-)
-LOG1P_SMALL = _F(0.41421356237309504880)
-LOG1P_D64 = (
-    15.062909083469192043167,
-    83.047565967967209469434,
-    221.76239823732856465394,
-    309.09872225312059774938,
-    216.42788614495947685003,
-    60.118660497603843919306,
-)
-LOG1P_N64 = (
-    4.5270000862445199635215e-5,
-    0.49854102823193375972212,
-    6.5787325942061044846969,
-    29.911919328553073277375,
-    60.949667980987787057556,
-    57.112963590585538103336,
-    20.039553499201281259648,
-)
 #: Giles' erf_inv, float64 (w < 6.25, w < 16, w >= 16), highest order first
 ERFINV64_LT625 = (
     -3.6444120640178196996e-21,
@@ -175,70 +140,6 @@ ERFINV_GE5 = tuple(
 SQRT2 = _F(np.sqrt(2.0))
 
 
-class Float32Ops(Protocol):
-    """Exactly rounded float32 arithmetic of one backend (``fma`` rounds once)."""
-
-    xp: Any
-
-    def const(self, value: Any, like: Any) -> Any: ...
-    def mul(self, a: Any, b: Any) -> Any: ...
-    def fma(self, a: Any, b: Any, c: Any) -> Any: ...
-    def sqrt(self, a: Any) -> Any: ...
-    def bitcast(self, a: Any, name: str) -> Any: ...
-
-
-def log_f32(ops: Float32Ops, t: Any) -> Any:
-    """XLA:CPU's inlined float32 ``log`` (Cephes/Eigen ``plog_float``), for finite ``t > 0``."""
-    xp = ops.xp
-    c = ops.const
-    v = xp.maximum(t, c(np.finfo(_F).tiny, t))
-    bits = ops.bitcast(v, "int32")
-    e = xp.astype((bits >> 23) - 127, xp.float32) + c(1.0, t)
-    m = ops.bitcast((bits & c(np.int32(-2139095041), bits)) | c(0x3F000000, bits), "float32")
-    small = m < c(SQRT_HALF, t)
-    zero = c(0.0, t)
-    x = (m - c(1.0, t)) + xp.where(small, m, zero)
-    e = e - xp.where(small, c(1.0, t), zero)
-    x2 = ops.mul(x, x)
-    x3 = ops.mul(x2, x)
-    p = [c(v_, t) for v_ in LOG_P]
-    y = ops.fma(x, p[0], p[1])
-    y1 = ops.fma(x, p[3], p[4])
-    y2 = ops.fma(x, p[6], p[7])
-    y = ops.fma(y, x, p[2])
-    y1 = ops.fma(y1, x, p[5])
-    y2 = ops.fma(y2, x, p[8])
-    y = ops.fma(y, x3, y1)
-    y = ops.fma(y, x3, y2)
-    y = ops.fma(y, x3, ops.mul(e, c(LOG_Q1, t)))
-    r = ops.fma(x2, c(-0.5, t), x) + y
-    return ops.fma(e, c(LOG_Q2, t), r)
-
-
-def log1p_small_f32(ops: Float32Ops, a: Any) -> Any:
-    """XLA's ``log1p`` for ``|a| < sqrt(2) - 1``: ``a + (-0.5*a^2 + a^3 * N(a)/D(a))``."""
-    return log1p_small(ops, a, LOG1P_D, LOG1P_N)
-
-
-def log1p_small(ops: Float32Ops, a: Any, dcoef: tuple, ncoef: tuple) -> Any:
-    """The small branch of XLA's ``log1p`` with coefficients rounded to ``a``'s dtype."""
-    c = ops.const
-    a2 = ops.mul(a, a)
-    d = ops.fma(c(1.0, a), a, c(dcoef[0], a))  # Horner from 0: the first step gives 1
-    for coef in dcoef[1:]:
-        d = ops.fma(d, a, c(coef, a))
-    n = ops.fma(c(ncoef[0], a), a, c(ncoef[1], a))
-    for coef in ncoef[2:]:
-        n = ops.fma(n, a, c(coef, a))
-    tail = ops.mul(ops.mul(a, a2), n / d)
-    return a + ops.fma(a2, c(-0.5, a), tail)
-
-
-def log1p_large_f32(ops: Float32Ops, a: Any) -> Any:
-    """XLA's ``log1p`` for ``|a| >= sqrt(2) - 1``: ``log(1 + a)``."""
-    return log_f32(ops, a + ops.const(1.0, a))
-
-
 def erfinv_poly_f32(ops: Float32Ops, lp: Any, big: Any) -> Any:
     """Giles' polynomial of ``w = -log1p(-x^2)``, given ``lp = log1p(-x^2)``; ``big``: w >= 5.
 
@@ -295,12 +196,6 @@ def finish_erf_inv_f32(ops: Float32Ops, x: Any, p: Any) -> Any:
     xp = ops.xp
     edge = xp.abs(x) == ops.const(1.0, x)
     return ops.mul(x, xp.where(edge, ops.const(np.inf, x), p))
-
-
-class Float64Ops(Float32Ops, Protocol):
-    """float64 arithmetic as for float32, plus the host C library's ``log`` (XLA:CPU calls it)."""
-
-    def log(self, a: Any) -> Any: ...
 
 
 def erf_inv_f64(ops: Float64Ops, x: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Exactly reproduced elementary functions: one specification per function, shared by all backends."""
