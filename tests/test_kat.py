@@ -9,7 +9,7 @@ import pytest
 from _backends import backend_params, load, to_numpy
 
 from unirand.backends import resolve
-from unirand.threefry import threefry2x32
+from unirand.engine.threefry import threefry2x32
 
 KAT = (
     Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 
 from . import _reuse, backends
-from ._dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
 from ._key import Key, ThreefryKey
 from ._validation import _is_integer, as_batch_shape, as_fold_in_data, as_seed, as_shape
 from .backends import Backend
+from .engine.dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
 
 __all__ = ["key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal"]
 

@@ -26,10 +26,10 @@ import numpy as np
 
 from . import backends
 from ._api import _other, _single, _target
-from ._dtypes import FLOAT_DTYPES, MANTISSA, canonical, dtype_name
 from ._key import ThreefryKey
 from ._validation import _is_integer, as_shape
 from .backends import Backend
+from .engine.dtypes import FLOAT_DTYPES, MANTISSA, canonical, dtype_name, numpy_dtype
 from .math.xla_log import log1p_f32_xla, log1p_f64_xla, log_f32_xla, log_f64_xla
 
 __all__ = [
@@ -382,8 +382,6 @@ def _float_array(value: Any, target: Backend, device: Any, argument: str) -> tup
         host = host.astype(np.float32)
     name = _float_name(host.dtype, argument)
     target.dtype(name)
-    from .backends._base import numpy_dtype
-
     return _from_host(target, host.astype(numpy_dtype(name)), device), name
 
 

@@ -1,6 +1,6 @@
 """Array libraries behind unirand, loaded only when used.
 
-The contract of a backend is :class:`unirand.backends._base.Backend`.  Which backend an array
+The contract of a backend is :class:`unirand.engine.backend.Backend`.  Which backend an array
 belongs to is decided from its type's module as found in ``sys.modules``: asking never imports
 a library (array-api-compat's rule).  ``import unirand`` imports neither torch nor jax.
 """
@@ -12,7 +12,7 @@ import sys
 from functools import cache
 from typing import Any
 
-from ._base import Backend
+from ..engine.backend import Backend
 
 __all__ = ["Backend", "KNOWN", "resolve", "backend_of", "by_name", "to_numpy"]
 

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from .. import _reuse
-from .._dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
 from .._validation import _is_integer, as_batch_shape, as_fold_in_data, as_shape
+from ..engine.dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
 
 __all__ = [
     "NativeKey",

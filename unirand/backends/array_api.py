@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Backend
+from ..engine.backend import Backend
 
 
 class ArrayAPIBackend(Backend):

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Backend
+from ..engine.backend import Backend
 
 _DTYPES = {
     "uint8": jnp.uint8,

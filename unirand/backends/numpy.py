@@ -20,13 +20,14 @@ from typing import Any
 import array_api_compat.numpy as compat_np
 import numpy as np
 
-from .._dtypes import MANTISSA, WIDTH
-from .._normal import normal_low, scale
+from ..engine.affine import affine_bounds, apply_affine
+from ..engine.backend import Backend
+from ..engine.dtypes import MANTISSA, WIDTH, numpy_dtype
+from ..engine.normal_transform import normal_low, scale
+from ..engine.threefry import PARITY, ROTATIONS
 from ..math import fma as _fma
 from ..math.xla_log import c_log_f64
-from ..threefry import PARITY, ROTATIONS
 from . import _numpy_normal
-from ._base import Backend, affine_bounds, apply_affine, numpy_dtype
 
 CHUNK = 1 << 16
 _U32 = np.uint32

@@ -1,9 +1,11 @@
-"""What every backend provides, and the generic engine written once against the array API.
+"""The contract of a backend, and the generic engine written once against the array API.
 
 A backend is one array library.  The generic methods here compute every stream from the
-reference Threefry in :mod:`unirand.threefry`; a backend overrides a method only with a path
-that is proven identical by the golden vectors (NumPy's chunked in-place engine, JAX's native
-``jax.random``).
+reference Threefry in :mod:`unirand.engine.threefry`; a backend (:mod:`unirand.backends`)
+overrides a method only with a path that is proven identical by the golden vectors (NumPy's
+chunked in-place engine, JAX's native ``jax.random``).  Samplers are written against this
+interface: ``split``, ``fold_in``, ``raw_words``, ``bits``, ``uniform``, ``normal``, and the
+exact arithmetic of ``float32_ops``/``float64_ops``.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .._dtypes import MANTISSA, WIDTH
-from .._normal import from_uniform_f32, normal_low
-from ..math import fma as _fma
 from ..math.xla_erf_inv import erf_inv_f64
-from ..threefry import MASK32, Words, counters, hash_pair
+from .affine import affine_bounds, apply_affine
+from .dtypes import MANTISSA, WIDTH
+from .float_ops import ArrayFloatOps
+from .normal_transform import SQRT2_64, from_uniform_f32, normal_low
+from .threefry import Words, counters, hash_pair
 
-SQRT2_64 = float(np.sqrt(2.0))
+__all__ = ["Backend"]
 
 
 class Backend:
@@ -202,169 +205,8 @@ class Backend:
         return xp.reshape(z, shape)
 
 
-class WideFloat32Ops:
-    """float32 arithmetic with a fast FMA through float64 (libraries that have float64).
-
-    ``a*b`` is exact in float64 and ``a*b + c`` is rounded once there; rounding that to float32
-    is correct unless the float64 sum lies exactly halfway between two float32 values (the only
-    place a double rounding can go wrong, rounding being monotone).  Those rare elements are
-    recomputed with the exact round-to-odd FMA.  No float32 subnormal results occur in the
-    samplers that use it.
-    """
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.xp = backend.xp
-
-    def const(self, value: Any, like: Any) -> Any:
-        return self.xp.asarray(value, dtype=like.dtype, device=self.backend.device_of(like))
-
-    def mul(self, a: Any, b: Any) -> Any:
-        return a * b
-
-    def fma(self, a: Any, b: Any, c: Any) -> Any:
-        xp = self.xp
-        f64 = xp.float64
-        s = xp.astype(a, f64) * xp.astype(b, f64) + xp.astype(c, f64)
-        out = xp.astype(s, xp.float32)
-        bitcast = self.backend.bitcast
-        return _fma.fix_float32_ties(xp, out, _fma.float32_ties(s, bitcast), a, b, c, bitcast)
-
-    def sqrt(self, a: Any) -> Any:
-        return self.backend.sqrt_f32(a)
-
-    def bitcast(self, a: Any, name: str) -> Any:
-        return self.backend.bitcast(a, name)
-
-
-class ArrayFloatOps:
-    """Exactly rounded arithmetic in one float dtype on any array-API backend.
-
-    The FMA is Dekker/Boldo-Melquiond in that dtype alone (float32 needs no float64: JAX
-    without x64, MPS).
-    """
-
-    def __init__(self, backend: Backend, dtype: str) -> None:
-        self.backend = backend
-        self.xp = backend.xp
-        self.dtype = dtype
-
-    def const(self, value: Any, like: Any) -> Any:
-        return self.xp.asarray(value, dtype=like.dtype, device=self.backend.device_of(like))
-
-    def mul(self, a: Any, b: Any) -> Any:
-        return self.backend.barrier(a * b)
-
-    def fma(self, a: Any, b: Any, c: Any) -> Any:
-        b_ = self.backend
-        return _fma.fma_dekker(self.xp, a, b, c, b_.bitcast, self.dtype, b_.barrier)
-
-    def sqrt(self, a: Any) -> Any:
-        return self.backend.sqrt_f32(a) if self.dtype == "float32" else self.xp.sqrt(a)
-
-    def log(self, a: Any) -> Any:
-        return self.backend.log_f64(a)
-
-    def bitcast(self, a: Any, name: str) -> Any:
-        return self.backend.bitcast(a, name)
-
-
 def _prod(shape: tuple[int, ...]) -> int:
     n = 1
     for d in shape:
         n *= d
     return n
-
-
-class Bounds:
-    """minval and the range ``maxval - minval``, each rounded to the output dtype as JAX does.
-
-    ``m``/``r`` are arrays of the compute dtype (float32 for 16-bit outputs); ``exact_product``
-    says that ``f * r`` is exact for every float ``f`` of the stream (``r`` a power of two
-    known on the host), so ``f*r + m`` needs no FMA emulation.
-    """
-
-    def __init__(self, m: Any, r: Any, exact_product: bool) -> None:
-        self.m, self.r, self.exact_product = m, r, exact_product
-
-
-def host_bounds(dtype: str, minval: Any, maxval: Any) -> tuple[float, float] | None:
-    """(m, r) as Python floats when both bounds are host scalars, rounded like JAX."""
-    if not all(_is_host_scalar(v) for v in (minval, maxval)):
-        return None
-    npd = numpy_dtype(dtype)
-    lo = np.asarray(minval).astype(npd)
-    hi = np.asarray(maxval).astype(npd)
-    return float(lo), float(hi - lo)
-
-
-def affine_bounds(backend: Backend, dtype: str, minval: Any, maxval: Any, device: Any) -> Bounds:
-    xp = backend.xp
-    compute = xp.float64 if dtype == "float64" else xp.float32
-    host = host_bounds(dtype, minval, maxval)
-    if host is not None:
-        m, r = host
-        exact = r > 0 and np.isfinite(r) and np.frexp(r)[0] == 0.5
-        mk = xp.asarray(m, dtype=compute, device=device)
-        rk = xp.asarray(r, dtype=compute, device=device)
-        return Bounds(mk, rk, exact)
-    lo, hi = (_bound_array(backend, v, dtype, device) for v in (minval, maxval))
-    r = hi - lo  # rounded in the output dtype, as in JAX
-    return Bounds(xp.astype(lo, compute), xp.astype(r, compute), False)
-
-
-def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
-    """``max(m, f*(maxval-minval) + m)`` with XLA:CPU's rounding.
-
-    float32/float64: one fused multiply-add (emulated exactly).  float16/bfloat16: XLA:CPU does
-    not fuse; the product and the sum are each rounded to the output dtype.
-    """
-    xp = backend.xp
-    target = backend.dtype(dtype)
-    if dtype in ("float16", "bfloat16"):
-
-        def rnd(x: Any) -> Any:
-            return xp.astype(xp.astype(x, target), xp.float32)
-
-        y = rnd(rnd(f * b.r) + b.m)
-        return xp.astype(xp.maximum(y, xp.broadcast_to(b.m, y.shape)), target)
-    if b.exact_product:
-        y = f * b.r + b.m
-    else:
-        shape = xp.broadcast_shapes(f.shape, b.r.shape, b.m.shape)
-        args = [xp.broadcast_to(v, shape) for v in (f, b.r, b.m)]
-        if dtype == "float64":
-            y = _fma.fma_dekker(xp, *args, backend.bitcast, "float64", backend.barrier)
-        else:
-            y = backend.float32_ops().fma(*args)
-    return xp.maximum(y, xp.broadcast_to(b.m, y.shape))
-
-
-def _is_host_scalar(v: Any) -> bool:
-    return isinstance(v, (int, float)) or (isinstance(v, (np.generic, np.ndarray)) and v.ndim == 0)
-
-
-def _bound_array(backend: Backend, v: Any, dtype: str, device: Any) -> Any:
-    """A bound as an array of the output dtype; host scalars are rounded once, from their value
-    (a library's default float dtype must not round them first)."""
-    if _is_host_scalar(v):
-        return backend.from_numpy(np.asarray(np.asarray(v).astype(numpy_dtype(dtype))), device)
-    xp = backend.xp
-    try:
-        arr = xp.asarray(v, device=device) if device is not None else xp.asarray(v)
-        return xp.astype(arr, backend.dtype(dtype))
-    except Exception as e:
-        raise TypeError(
-            f"minval/maxval must be numbers or arrays of {backend.name}; got {type(v).__name__}"
-        ) from e
-
-
-def numpy_dtype(name: str) -> Any:
-    if name == "bfloat16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return np.dtype(name)
-
-
-__all__ = ["Backend", "Bounds", "affine_bounds", "apply_affine", "numpy_dtype", "MASK32"]

@@ -1,9 +1,10 @@
-"""``normal``: ``jax.random.normal`` as XLA:CPU computes it, from the portable uniform stream.
+"""The normal transform: ``jax.random.normal``'s uniforms to normals, as XLA:CPU computes it.
 
 ``u = uniform(key, shape, dtype, nextafter(-1, 0), 1)`` (the range rounds to exactly 2, so the
 FMA is exact), then ``sqrt(2) * erf_inv(u)`` with ``erf_inv`` in float32 for float32, float16
 and bfloat16 (XLA upcasts 16-bit inputs, rounds the result back, and multiplies in the 16-bit
-type).  float64 is in :mod:`unirand._normal64`.
+type).  float64 is ``sqrt(2) * erf_inv(u)`` in float64
+(:func:`unirand.math.xla_erf_inv.erf_inv_f64`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from ._dtypes import MANTISSA
-from .math.ops import Float32Ops
-from .math.xla_erf_inv import SQRT2, erf_inv_f32
+from ..math.ops import Float32Ops
+from ..math.xla_erf_inv import SQRT2, erf_inv_f32
+from .dtypes import MANTISSA
 
-__all__ = ["normal_low", "from_uniform_f32", "scale"]
+__all__ = ["SQRT2_64", "normal_low", "from_uniform_f32", "scale"]
+
+#: sqrt(2) in float64
+SQRT2_64 = float(np.sqrt(2.0))
 
 
 def normal_low(dtype: str) -> float:

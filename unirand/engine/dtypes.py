@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 UINT_DTYPES = ("uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -51,3 +53,11 @@ def canonical(dtype: Any, allowed: tuple[str, ...], *, argument: str = "dtype") 
     if name not in allowed:
         raise TypeError(f"{argument} must be one of {', '.join(allowed)}; got {dtype!r}")
     return name
+
+
+def numpy_dtype(name: str) -> Any:
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
