@@ -103,7 +103,7 @@ def test_float32_only_fma_is_correctly_rounded(kind):
 @pytest.mark.parametrize("kind", ["random", "cancel", "tiny", "grid"])
 def test_numpy_fast_fma_is_correctly_rounded(kind):
     """NumPy's fast float32 FMA (float64 sum, exact fix-up of float32 ties)."""
-    from unirand.backends.numpy import NumpyFloat32Ops
+    from unirand.backends.numpy.float32_ops import NumpyFloat32Ops
 
     a, b, c = _inputs(np.float32, kind)
     got = NumpyFloat32Ops().fma(a, b, c)
@@ -113,7 +113,7 @@ def test_numpy_fast_fma_is_correctly_rounded(kind):
 def test_numpy_fast_fma_hits_and_fixes_ties():
     """Operands built so that the float64 sum lies exactly halfway between float32 values with
     a nonzero remainder below float64 precision: plain double rounding gets these wrong."""
-    from unirand.backends.numpy import NumpyFloat32Ops
+    from unirand.backends.numpy.float32_ops import NumpyFloat32Ops
 
     rng = np.random.default_rng(1)
     m = rng.integers(2**23, 2**24, 500).astype(np.float64)
@@ -183,7 +183,7 @@ def test_wide_float32_fma_on_torch_fixes_ties():
 
 
 def _workspace_fma(a, b, c, checked: bool):
-    from unirand.backends._numpy_normal import Workspace
+    from unirand.backends.numpy.normal import Workspace
 
     ws = Workspace(len(a), checked=checked)
     out = np.empty(len(a))
@@ -228,7 +228,7 @@ def test_fast_erf_inv_has_no_inexact_tie_on_normals_domain(nmant):
     """Exhaustive: on every uniform ``normal`` can draw, no FMA of the fast NumPy ``erf_inv``
     meets an inexact float32 tie, so its unchecked mode is exact there (proof by enumeration:
     2**23 inputs for float32, each FMA's float64 sum checked by TwoSum)."""
-    from unirand.backends._numpy_normal import Workspace
+    from unirand.backends.numpy.normal import Workspace
 
     u = _normal_uniforms(nmant)
     size = 1 << 16
@@ -243,8 +243,8 @@ def test_fast_erf_inv_has_no_inexact_tie_on_normals_domain(nmant):
 def test_fast_erf_inv_equals_reference():
     """The fast NumPy ``erf_inv`` against :func:`_xla_math.erf_inv_f32_by_branch`: on
     ``normal``'s uniforms (unchecked mode) and on any float32 (checked mode, edge values)."""
-    from unirand.backends._numpy_normal import Workspace, erf_inv_f32
-    from unirand.backends.numpy import NumpyFloat32Ops
+    from unirand.backends.numpy.float32_ops import NumpyFloat32Ops
+    from unirand.backends.numpy.normal import Workspace, erf_inv_f32
     from unirand.math import xla_erf_inv as _xla_math
 
     ops = NumpyFloat32Ops()
@@ -270,7 +270,7 @@ def test_fast_erf_inv_maps_flags_to_input_positions(monkeypatch):
     """Flags raised inside a branch (on gathered elements) land on the input's positions: with
     every float64 sum counted as a tie, an element is flagged in a batch exactly when it is
     flagged alone (where it has an inexact FMA sum)."""
-    from unirand.backends._numpy_normal import Workspace
+    from unirand.backends.numpy.normal import Workspace
 
     monkeypatch.setattr(_fma, "TIE_MASK", 0)
     monkeypatch.setattr(_fma, "TIE_BITS", 0)

@@ -56,7 +56,7 @@ def test_known_answers(name, rounds, ctr, key, expected):
 
 
 def test_numpy_fast_block_matches_kat():
-    from unirand.backends.numpy import _block
+    from unirand.backends.numpy.chunks import block as _block
 
     for p in ROWS:
         rounds, ctr, key, expected = p.values

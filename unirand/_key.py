@@ -8,15 +8,14 @@ data is the leaf), so they pass through ``jax.jit`` and ``jax.vmap``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from . import backends
-from ._jax_hook import when_jax_is_imported
 from .backends import Backend
+from .keys.pytree import ensure_registered, register_when_jax_loads
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -112,11 +111,11 @@ class ThreefryKey:
     def __init__(self, data: Any, backend: Backend) -> None:
         self._data = data
         self._backend = backend
-        _register_pytree_once()
+        ensure_registered()
 
     @classmethod
     def _from_parts(cls, data: Any, backend: Backend) -> ThreefryKey:
-        _register_pytree_once()
+        ensure_registered()
         key = object.__new__(cls)
         key._data = data
         key._backend = backend
@@ -417,21 +416,4 @@ def _unpickle(impl: str, data: np.ndarray, backend: str, device: str | None) -> 
         return ThreefryKey(target.from_numpy(host, None), target)
 
 
-_PYTREE_REGISTERED = False
-
-
-def _register_pytree_once() -> None:
-    """Register ThreefryKey with JAX once JAX is loaded (never imports JAX itself)."""
-    global _PYTREE_REGISTERED
-    if _PYTREE_REGISTERED or "jax" not in sys.modules:
-        return
-    module = sys.modules.get("unirand.backends.jax")
-    if module is not None and not hasattr(module, "register_pytree"):
-        return  # JAX is being imported by unirand.backends.jax, which registers when done
-    _PYTREE_REGISTERED = True
-    from .backends.jax import register_pytree
-
-    register_pytree(ThreefryKey)
-
-
-when_jax_is_imported(_register_pytree_once)
+register_when_jax_loads(ThreefryKey)

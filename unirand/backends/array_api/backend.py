@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.backend import Backend
+from ...engine.backend import Backend
 
 
 class ArrayAPIBackend(Backend):
@@ -38,7 +38,7 @@ class ArrayAPIBackend(Backend):
 
     def log_f64(self, x: Any) -> Any:
         # the C library's log (XLA:CPU's), through the host: library logs differ in the last bit
-        from ..math.xla_log import c_log_f64
+        from ...math.xla_log import c_log_f64
 
         host = np.asarray(self.to_numpy(x), np.float64)
         return self.from_numpy(c_log_f64(host), self.device_of(x))

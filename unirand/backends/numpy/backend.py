@@ -1,35 +1,29 @@
 """NumPy: the default backend, with a fast engine proven identical to the reference.
 
-The reference engine allocates a few temporaries of the full output size per round.  Here the
-same Threefry rounds run in place on cache-sized chunks (64 Ki elements), written straight into
-the output, and chunks are spread over threads (NumPy releases the GIL inside ufuncs).
-Temporaries stay at three chunk buffers per thread.  The golden vectors test this path.
-float32/float16/bfloat16 ``normal`` runs :mod:`._numpy_normal`'s ``erf_inv`` on float64 chunk
+The hash runs in place on cache-sized chunks over threads (:mod:`.chunks`).
+float32/float16/bfloat16 ``normal`` runs :mod:`.normal`'s ``erf_inv`` on float64 chunk
 buffers, fused with the hash for float32; each thread keeps its buffers (about 8 MB) between
-calls.
+calls.  The golden vectors test every path here.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Any
 
 import array_api_compat.numpy as compat_np
 import numpy as np
 
-from ..engine.affine import affine_bounds, apply_affine
-from ..engine.backend import Backend
-from ..engine.dtypes import MANTISSA, WIDTH, numpy_dtype
-from ..engine.normal_transform import normal_low, scale
-from ..engine.threefry import PARITY, ROTATIONS
-from ..math import fma as _fma
-from ..math.xla_log import c_log_f64
-from . import _numpy_normal
+from ...engine.affine import affine_bounds, apply_affine
+from ...engine.backend import Backend
+from ...engine.dtypes import MANTISSA, WIDTH, numpy_dtype
+from ...engine.normal_transform import normal_low, scale
+from ...math.xla_log import c_log_f64
+from . import normal as _numpy_normal
+from .chunks import CHUNK, block, parallel_map, run_chunks
+from .float32_ops import OPS as _OPS, NumpyFloat32Ops
 
-CHUNK = 1 << 16
+__all__ = ["BACKEND", "NumpyBackend"]
+
 _U32 = np.uint32
 
 
@@ -93,7 +87,7 @@ class NumpyBackend(Backend):
                 _normal_uniform_f32(x0, x1, u)
                 ws.normal_f32(u, out[start:stop])
 
-            _run_chunks(k0, k1, n, fill)
+            run_chunks(k0, k1, n, fill)
             return out.reshape(shape)
         u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
         target = out.dtype
@@ -106,7 +100,7 @@ class NumpyBackend(Backend):
             z = z64.astype(np.float32)
             out[start : start + CHUNK] = scale(_OPS, z, dtype, lambda v: v.astype(target))
 
-        _map(work, range(0, n, CHUNK))
+        parallel_map(work, range(0, n, CHUNK))
         return out.reshape(shape)
 
     # -- fast paths ----------------------------------------------------------------------------
@@ -119,14 +113,14 @@ class NumpyBackend(Backend):
             out[start:stop, 0] = x0
             out[start:stop, 1] = x1
 
-        _run_chunks(k0, k1, n, fill)
+        run_chunks(k0, k1, n, fill)
         return out.reshape(*shape, 2)
 
     def fold_in(self, data: Any, value: Any) -> Any:
         k0, k1 = (int(v) for v in data)
         x0 = np.zeros(1, _U32)
         x1 = np.array([int(value)], _U32)
-        _block(k0, k1, x0, x1, np.empty(1, _U32))
+        block(k0, k1, x0, x1, np.empty(1, _U32))
         return np.array([x0[0], x1[0]], _U32)
 
     def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
@@ -146,7 +140,7 @@ class NumpyBackend(Backend):
                 np.bitwise_xor(x0, x1, out=x0)
                 np.copyto(out[start:stop], x0, casting="unsafe")  # keeps the low bits
 
-        _run_chunks(k0, k1, n, fill)
+        run_chunks(k0, k1, n, fill)
         return out.reshape(shape)
 
     def uniform(
@@ -188,7 +182,7 @@ class NumpyBackend(Backend):
             if not trivial:
                 o[...] = apply_affine(self, o, dtype, bounds)
 
-        _run_chunks(k0, k1, n, fill)
+        run_chunks(k0, k1, n, fill)
         return out.reshape(shape)
 
 
@@ -212,102 +206,6 @@ def _normal_uniform_f32(x0: np.ndarray, x1: np.ndarray, u: np.ndarray) -> None:
 
 def _is_plus_zero(m: Any) -> bool:
     return float(m) == 0.0 and not np.signbit(m)
-
-
-def _block(k0: int, k1: int, x0: np.ndarray, x1: np.ndarray, t: np.ndarray) -> None:
-    """Threefry-2x32, 20 rounds, in place on uint32 arrays (t: scratch of the same size)."""
-    ks = (_U32(k0), _U32(k1), _U32(k0 ^ k1 ^ PARITY))
-    x0 += ks[0]
-    x1 += ks[1]
-    for r in range(20):
-        rot = ROTATIONS[r % 8]
-        x0 += x1
-        np.left_shift(x1, _U32(rot), out=t)
-        x1 >>= _U32(32 - rot)
-        x1 |= t
-        x1 ^= x0
-        if r % 4 == 3:
-            i = r // 4
-            x0 += ks[(i + 1) % 3]
-            x1 += _U32((int(ks[(i + 2) % 3]) + i + 1) & 0xFFFFFFFF)
-
-
-Fill = Callable[[int, int, np.ndarray, np.ndarray, np.ndarray], None]
-
-
-def _run_chunks(k0: int, k1: int, n: int, fill: Fill) -> None:
-    """Hash counters 0..n-1 chunk by chunk; ``fill(start, stop, y0, y1, scratch)`` stores them."""
-
-    def work(start: int) -> None:
-        stop = min(start + CHUNK, n)
-        m = stop - start
-        # chunks never straddle a multiple of 2**32, so the high counter word is constant
-        x0 = np.full(m, start >> 32, _U32)
-        x1 = np.arange(start & 0xFFFFFFFF, (start & 0xFFFFFFFF) + m, dtype=np.uint64).astype(_U32)
-        t = np.empty(m, _U32)
-        _block(k0, k1, x0, x1, t)
-        fill(start, stop, x0, x1, t)
-
-    _map(work, range(0, n, CHUNK))
-
-
-def _map(work: Callable[[int], None], starts: range) -> None:
-    if len(starts) >= 4 and _workers() > 1:
-        list(_pool().map(work, starts))
-    else:
-        for s in starts:
-            work(s)
-
-
-def _workers() -> int:
-    return min(4, os.cpu_count() or 1)
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(_workers(), thread_name_prefix="unirand")
-
-
-class NumpyFloat32Ops:
-    """Exactly rounded float32 arithmetic on NumPy, with a fast FMA.
-
-    ``a*b`` is exact in float64 and ``a*b + c`` is rounded once there; rounding that to float32
-    is correct unless the float64 sum lies exactly halfway between two float32 values (the only
-    place a double rounding can go wrong, since rounding is monotone).  Those rare elements are
-    recomputed with the exact round-to-odd FMA.  Results are never float32 subnormals here.
-    """
-
-    xp = compat_np
-
-    def const(self, value: Any, like: Any) -> Any:
-        return like.dtype.type(value)
-
-    def mul(self, a: Any, b: Any) -> Any:
-        return a * b
-
-    def fma(self, a: Any, b: Any, c: Any) -> Any:
-        if np.ndim(a) == 0:
-            a, b = b, a
-        s = a.astype(np.float64)  # explicit upcasts beat a casting multiply in NumPy
-        s *= b  # exact: 24 + 24 bits
-        s += c
-        out = s.astype(np.float32)
-        low = s.view(np.int64)
-        low &= _fma.TIE_MASK  # in place (s is no longer needed): _fma.float32_ties, no temporary
-        return _fma.fix_float32_ties(compat_np, out, low == _fma.TIE_BITS, a, b, c, _view)
-
-    def sqrt(self, a: Any) -> Any:
-        return np.sqrt(a)
-
-    def bitcast(self, a: Any, name: str) -> Any:
-        return a.view(np.dtype(name))
-
-
-def _view(x: np.ndarray, name: str) -> np.ndarray:
-    return x.view(np.dtype(name))
-
-
-_OPS = NumpyFloat32Ops()
 
 
 BACKEND = NumpyBackend()

@@ -16,11 +16,11 @@ import array_api_compat.torch as compat_torch
 import numpy as np
 import torch
 
-from ..engine.backend import Backend
-from ..engine.float_ops import WideFloat32Ops
-from ..engine.normal_transform import from_uniform_f32, normal_low
-from ..engine.threefry import MASK32, PARITY, ROTATIONS, Words
-from ..math.xla_erf_inv import erf_inv_f32_by_branch
+from ...engine.backend import Backend
+from ...engine.float_ops import WideFloat32Ops
+from ...engine.normal_transform import from_uniform_f32, normal_low
+from ...engine.threefry import MASK32, PARITY, ROTATIONS, Words
+from ...math.xla_erf_inv import erf_inv_f32_by_branch
 
 #: hash chunk: large, since each in-place op is a parallel region and short ones stall under load
 CHUNK = 1 << 20

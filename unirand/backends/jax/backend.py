@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..engine.backend import Backend
+from ...engine.backend import Backend
 
 _DTYPES = {
     "uint8": jnp.uint8,
@@ -174,29 +174,3 @@ class JaxReferenceBackend(JaxBackend):
 
 BACKEND = JaxBackend()
 REFERENCE = JaxReferenceBackend()
-
-
-def _register_key_pytree() -> None:
-    from .._key import _register_pytree_once
-
-    _register_pytree_once()
-
-
-def register_pytree(cls: type) -> None:
-    """Make portable keys JAX pytrees: the key data is the leaf, the backend the aux data.
-
-    A key of another library that enters ``jax.jit``/``jax.vmap`` comes back with JAX arrays
-    (tracers) as data; it then lives on JAX.  Leaves that are not arrays (JAX's tree utilities
-    pass sentinels) keep the original backend.
-    """
-
-    def unflatten(backend: Backend, children: Any) -> Any:
-        (data,) = children
-        if not isinstance(backend, JaxBackend) and isinstance(data, jax.Array):
-            backend = BACKEND
-        return cls._from_parts(data, backend)
-
-    jax.tree_util.register_pytree_node(cls, lambda k: ((k._data,), k._backend), unflatten)
-
-
-_register_key_pytree()  # keys made before JAX was imported become pytrees as soon as JAX is used

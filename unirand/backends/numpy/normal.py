@@ -17,7 +17,7 @@ midpoints tells inexact from exact), and elements that met one are recomputed wi
 :func:`unirand._xla_math.erf_inv_f32_by_branch`.  *fast* (no test): only for the uniforms that
 ``normal`` draws, ``k * 2**-(m-1) + nextafter(-1, 0)`` for the dtype's ``m`` mantissa bits:
 2**23 values for float32, 1024 and 128 for float16 and bfloat16; running the checked mode on
-every one of them finds no inexact tie in any FMA (``tests/test_fma.py``, exhaustive, 0.5 s),
+every one of them finds no inexact tie in any FMA (``tests/math/test_fma.py``, exhaustive, 0.5 s),
 so the fast mode is exact there.  Branches (``log1p``'s two, ``erf_inv``'s tail) are evaluated
 only on the elements that take them, gathered by index (faster than boolean masks).
 """
@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from ..math import fma as _fma
-from ..math.ops import Float32Ops
-from ..math.xla_erf_inv import ERFINV_GE5, ERFINV_LT5, SQRT2, erf_inv_f32_by_branch
-from ..math.xla_log import (
+from ...math import fma as _fma
+from ...math.ops import Float32Ops
+from ...math.xla_erf_inv import ERFINV_GE5, ERFINV_LT5, SQRT2, erf_inv_f32_by_branch
+from ...math.xla_log import (
     LOG1P_D,
     LOG1P_N,
     LOG1P_SMALL,
