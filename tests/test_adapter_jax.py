@@ -12,7 +12,7 @@ jax = pytest.importorskip("jax")
 jnp = jax.numpy
 from jax._src.random.prng import prngs  # noqa: E402
 
-from unirand.backends.native_jax import JaxKey  # noqa: E402
+from unirand.keys.native.jax import JaxKey  # noqa: E402
 
 OTHER_IMPLS = ["rbg", "unsafe_rbg", "threefry4x32", "philox2x32", "philox4x32"]
 

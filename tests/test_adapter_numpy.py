@@ -10,7 +10,7 @@ import pytest
 from _key_kinds import same_bits
 
 import unirand
-from unirand.backends.native_numpy import FOLD_TAG, NumpyKey
+from unirand.keys.native.numpy import FOLD_TAG, NumpyKey
 
 BITGENS = ["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"]
 

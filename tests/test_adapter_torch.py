@@ -12,7 +12,7 @@ from _key_kinds import same_bits
 import unirand
 
 torch = pytest.importorskip("torch")
-from unirand.backends.native_torch import TorchKey, derive_seed  # noqa: E402
+from unirand.keys.native.torch import TorchKey, derive_seed  # noqa: E402
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 

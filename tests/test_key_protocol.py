@@ -156,7 +156,7 @@ def test_adapter_docs_examples_run():
             scope: dict = {}
             exec(compile(block, page, "exec"), scope)
             if "derive_seed" in scope:
-                from unirand.backends.native_torch import derive_seed
+                from unirand.keys.native.torch import derive_seed
 
                 for seed, op, n in [(11, b"split", 3), (2**64 - 1, b"fold_in", 7)]:
                     assert scope["derive_seed"](seed, op, n) == derive_seed(

@@ -7,7 +7,7 @@ import pytest
 from _key_kinds import KINDS
 
 import unirand
-from unirand import _reuse
+from unirand.keys import reuse as _reuse
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from ._api import (
     uniform as uniform,
     wrap_key_data as wrap_key_data,
 )
-from ._as_key import as_key as as_key
 from ._distributions import (
     bernoulli as bernoulli,
     categorical as categorical,
@@ -25,10 +24,11 @@ from ._distributions import (
 from ._key import Key as Key, ThreefryKey as ThreefryKey
 from ._permutation import choice as choice, permutation as permutation, shuffle as shuffle
 from ._randint import randint as randint
-from ._reuse import KeyReuseError as KeyReuseError, debug_key_reuse as debug_key_reuse
-from ._serialize import key_from_json as key_from_json
 from ._truncated_normal import truncated_normal as truncated_normal
 from ._version import __version__ as __version__
+from .keys.as_key import as_key as as_key
+from .keys.reuse import KeyReuseError as KeyReuseError, debug_key_reuse as debug_key_reuse
+from .keys.serialize import key_from_json as key_from_json
 
 __all__ = [
     "Key",

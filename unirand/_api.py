@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _reuse, backends
+from . import backends
 from ._key import Key, ThreefryKey
-from ._validation import _is_integer, as_batch_shape, as_fold_in_data, as_seed, as_shape
 from .backends import Backend
 from .engine.dtypes import FLOAT_DTYPES, UINT_DTYPES, canonical
+from .keys import reuse
+from .keys.validation import as_batch_shape, as_fold_in_data, as_seed, as_shape, is_integer
 
 __all__ = ["key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal"]
 
@@ -52,8 +53,8 @@ def _single(key: ThreefryKey, what: str, consume: bool = True) -> None:
             f"{what} takes a single key (shape ()); got keys of shape {key.shape}. Use key[i], "
             "iterate, or jax.vmap over the keys"
         )
-    if consume and _reuse.ENABLED:
-        _reuse.consume(key, what)
+    if consume and reuse.ENABLED:
+        reuse.consume(key, what)
 
 
 def key(seed: Any, *, impl: str = "threefry2x32") -> ThreefryKey:
@@ -143,7 +144,7 @@ def fold_in(key: ThreefryKey, data: Any) -> ThreefryKey:
         return _other(key).fold_in(data)
     _single(key, "fold_in", consume=False)
     backend = key._backend
-    if _is_integer(data):
+    if is_integer(data):
         value: Any = as_fold_in_data(data)
     elif (
         backends.backend_of(data) is backend

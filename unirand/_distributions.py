@@ -27,9 +27,9 @@ import numpy as np
 from . import backends
 from ._api import _other, _single, _target
 from ._key import ThreefryKey
-from ._validation import _is_integer, as_shape
 from .backends import Backend
 from .engine.dtypes import FLOAT_DTYPES, MANTISSA, canonical, dtype_name, numpy_dtype
+from .keys.validation import as_shape, is_integer
 from .math.xla_log import log1p_f32_xla, log1p_f64_xla, log_f32_xla, log_f64_xla
 
 __all__ = [
@@ -357,7 +357,7 @@ def _float_array(value: Any, target: Backend, device: Any, argument: str) -> tup
     Python floats and lists of them are float32 (JAX's weak types, as with x64 off); arrays
     keep their dtype, which must be a float dtype.
     """
-    if isinstance(value, (bool, int, complex)) or _is_integer(value):
+    if isinstance(value, (bool, int, complex)) or is_integer(value):
         raise TypeError(
             f"{argument} must have a floating dtype (float16, bfloat16, float32, float64); got "
             f"{type(value).__name__} {value!r}"
@@ -523,7 +523,7 @@ def categorical(
     mode = _check_mode(mode, GUMBEL_MODES)
     if not isinstance(replace, (bool, np.bool_)):
         raise TypeError(f"replace must be a bool; got {type(replace).__name__}")
-    if not _is_integer(axis):
+    if not is_integer(axis):
         raise TypeError(f"axis must be an integer; got {type(axis).__name__} {axis!r}")
     target, dev, data = _target(key, xp, device)
     arr, name = _float_array(logits, target, dev, "logits")

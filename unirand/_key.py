@@ -325,27 +325,38 @@ class ThreefryKey:
     # -- bridges (derivations: unirand/backends/_native.py; docs/adapters.md) -------------------
     def numpy_generator(self) -> Any:
         """``Generator(PCG64(SeedSequence(bits((4,), "uint32"))))``; consumes the key."""
-        from .backends._native import derived_numpy_generator
+        from .keys.bridges import derived_numpy_generator
 
         return derived_numpy_generator(self._bridge_words(4, "numpy_generator"))
 
     def torch_generator(self, device: Any = None) -> Any:
         """``torch.Generator(device).manual_seed(w0 << 32 | w1)``, ``w = bits((2,))``; consumes."""
-        from .backends._native import derived_torch_generator
+        from .keys.bridges import derived_torch_generator
 
         return derived_torch_generator(self._bridge_words(2, "torch_generator"), device)
 
     def jax_key(self) -> Any:
         """The JAX typed threefry2x32 key with this key's data: the same stream (no consume)."""
-        from .backends._native import derived_jax_key
+        from .keys.bridges import derived_jax_key
 
         return derived_jax_key(self._data if "jax" in self._backend.name else self._host())
 
     def to_json(self) -> str:
         """The key as JSON (impl tag, format version); ``unirand.key_from_json`` reads it."""
-        from ._serialize import to_json
+        from .keys.payload import to_json
 
         return to_json(self)
+
+    def _payload(self) -> dict[str, Any]:
+        data = self._host()
+        device = self.device
+        return {
+            "impl": self.impl,
+            "shape": list(data.shape),
+            "data": data.ravel().tolist(),
+            "xp": self.xp,
+            "device": None if device is None else str(device),
+        }
 
     def _bridge_words(self, n: int, what: str) -> Any:
         from ._api import _single

@@ -44,8 +44,8 @@ from ._distributions import (
 )
 from ._key import ThreefryKey
 from ._randint import int_dtype, plan, randint_values
-from ._validation import _is_integer, as_shape
 from .backends import Backend
+from .keys.validation import as_shape, is_integer
 
 __all__ = [
     "permutation",
@@ -251,10 +251,10 @@ def _as_array(value: Any, target: Backend, device: Any, argument: str) -> Any:
 
 def _population(value: Any, argument: str) -> int | None:
     """``n`` when ``value`` is an integer (``arange(n)``), None for an array."""
-    if _is_integer(value):
+    if is_integer(value):
         return operator.index(value)
     if isinstance(value, (bool, float, complex)) or (
-        getattr(value, "shape", None) == () and not _is_integer(value)
+        getattr(value, "shape", None) == () and not is_integer(value)
     ):
         raise TypeError(
             f"{argument} must be an integer or an array with at least one dimension; got "
@@ -264,7 +264,7 @@ def _population(value: Any, argument: str) -> int | None:
 
 
 def _check_axis(axis: Any, ndim: int, argument: str = "axis") -> int:
-    if not _is_integer(axis):
+    if not is_integer(axis):
         raise TypeError(f"{argument} must be an integer; got {type(axis).__name__} {axis!r}")
     axis = operator.index(axis)
     if not -ndim <= axis < ndim:

@@ -29,9 +29,9 @@ from . import backends
 from ._api import _other, _single, _target
 from ._distributions import _broadcast_to_shape, _from_host, _native_jax
 from ._key import ThreefryKey
-from ._validation import as_shape
 from .backends import Backend
 from .engine.dtypes import dtype_name
+from .keys.validation import as_shape
 
 __all__ = ["randint", "randint_values", "INT_DTYPES", "int_dtype"]
 

@@ -21,11 +21,11 @@ from . import backends
 from ._api import _other, _single, _target
 from ._distributions import _broadcast_to_shape, _native_jax
 from ._key import ThreefryKey
-from ._validation import as_shape
 from .backends import Backend
-from .backends._native import float_bounds
 from .engine.dtypes import FLOAT_DTYPES, canonical, numpy_dtype
 from .engine.normal_transform import SQRT2_64, from_uniform_f32
+from .keys.native.arguments import float_bounds
+from .keys.validation import as_shape
 from .math.xla_erf import erf_f32, erf_f64_host
 from .math.xla_erf_inv import erf_inv_f64
 

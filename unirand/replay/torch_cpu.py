@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_seed, as_shape, size_of
 from ..engine.dtypes import dtype_name
+from ..keys.validation import as_seed, as_shape, size_of
 from ..math.fma import fma_f32, fma_f64
 from . import _torch_avx2, _torch_libm
 from ._mt19937 import MT19937

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_seed, as_shape, size_of
 from ..engine.dtypes import canonical
+from ..keys.validation import as_seed, as_shape, size_of
 from ..math import fma as _fma
 from ._philox import philox4x32
 

@@ -14,14 +14,14 @@ def as_shape(shape: Any, *, argument: str = "shape") -> tuple[int, ...]:
     if isinstance(shape, (str, bytes)) or shape is None:
         raise TypeError(f"{argument} must be a tuple of non-negative integers; got {shape!r}")
     try:
-        dims = (shape,) if _is_integer(shape) else tuple(shape)
+        dims = (shape,) if is_integer(shape) else tuple(shape)
     except TypeError:
         raise TypeError(
             f"{argument} must be a tuple of non-negative integers; got {shape!r}"
         ) from None
     out = []
     for d in dims:
-        if not _is_integer(d):
+        if not is_integer(d):
             raise TypeError(f"{argument} entries must be integers; got {d!r} in {shape!r}")
         d = operator.index(d)
         if d < 0:
@@ -32,7 +32,7 @@ def as_shape(shape: Any, *, argument: str = "shape") -> tuple[int, ...]:
 
 def as_batch_shape(num: Any) -> tuple[int, ...]:
     """``split``'s ``num`` as a batch shape: an int n is ``(n,)``, a sequence is a shape."""
-    if _is_integer(num):
+    if is_integer(num):
         n = operator.index(num)
         if n < 0:
             raise ValueError(f"num must be non-negative; got {n}")
@@ -46,7 +46,7 @@ def size_of(shape: tuple[int, ...]) -> int:
 
 def as_seed(seed: Any) -> int:
     """A seed as a Python int in [-2**63, 2**64)."""
-    if not _is_integer(seed):
+    if not is_integer(seed):
         raise TypeError(
             f"seed must be a Python or NumPy integer in [-2**63, 2**64); got {type(seed).__name__} "
             f"{seed!r}"
@@ -59,7 +59,7 @@ def as_seed(seed: Any) -> int:
 
 def as_fold_in_data(data: Any) -> int:
     """fold_in data as a Python int in [0, 2**32)."""
-    if not _is_integer(data):
+    if not is_integer(data):
         raise TypeError(
             f"data must be an integer in [0, 2**32); got {type(data).__name__} {data!r}"
         )
@@ -69,7 +69,7 @@ def as_fold_in_data(data: Any) -> int:
     return value
 
 
-def _is_integer(x: Any) -> bool:
+def is_integer(x: Any) -> bool:
     """True for ints and NumPy integer scalars (or 0-d integer arrays); never for bool."""
     if isinstance(x, bool) or type(x).__name__ == "bool_":
         return False

@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from ..math.xla_erf_inv import erf_inv_f64
-from . import by_name
-from ._native import (
-    IndexedKey,
+from ...backends import by_name
+from ...math.xla_erf_inv import erf_inv_f64
+from .arguments import (
     categorical_plan,
     check_axis,
     check_bool,
@@ -34,17 +33,17 @@ from ._native import (
     check_mode,
     check_p,
     choice_plan,
-    convert,
     float_bounds,
     float_name,
     host_array,
     int_bounds,
     int_name,
     population,
-    restore_index,
     trunc_plan,
     uint_name,
 )
+from .base import convert
+from .indexed import IndexedKey, restore_index
 
 __all__ = ["NumpyKey", "BIT_GENERATORS", "FOLD_TAG"]
 
@@ -441,7 +440,7 @@ def _exact(v: np.ndarray) -> Any:
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    from .._validation import as_shape
+    from ..validation import as_shape
 
     return as_shape(shape)
 
@@ -465,7 +464,7 @@ def _unit(gen: np.random.Generator, shape: tuple[int, ...], dt: Any) -> np.ndarr
 
 
 def _float_param(value: Any, argument: str) -> np.ndarray:
-    from . import to_numpy
+    from ...backends import to_numpy
 
     arr = np.asarray(to_numpy(value))
     if arr.dtype.kind not in "fiu":

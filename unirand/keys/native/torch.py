@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._native import (
-    IndexedKey,
+from ..bridges import derived_torch_generator
+from .arguments import (
     categorical_plan,
     check_axis,
     check_bool,
@@ -35,18 +35,17 @@ from ._native import (
     check_mode,
     check_p,
     choice_plan,
-    convert,
-    derived_torch_generator,
     float_bounds,
     float_name,
     host_array,
     int_bounds,
     int_name,
     population,
-    restore_index,
     trunc_plan,
     uint_name,
 )
+from .base import convert
+from .indexed import IndexedKey, restore_index
 
 __all__ = ["TorchKey", "derive_seed"]
 
@@ -472,13 +471,13 @@ def _array(value: Any, where: str) -> torch.Tensor:
     """``value`` (a tensor, a NumPy/JAX array or a list) as a tensor on the key's device."""
     if isinstance(value, torch.Tensor):
         return value.to(where)
-    from . import by_name
+    from ...backends import by_name
 
     return by_name("torch").from_numpy(host_array(value), torch.device(where))
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    from .._validation import as_shape
+    from ..validation import as_shape
 
     return as_shape(shape)
 
@@ -498,7 +497,7 @@ def _tensor(value: Any, like: torch.Tensor, argument: str) -> torch.Tensor:
         if t.dtype == torch.bool or t.is_complex():
             raise TypeError(f"{argument} must be a real number or array; got dtype {t.dtype}")
         return t if t.is_floating_point() else t.to(like.dtype)
-    from . import by_name, to_numpy
+    from ...backends import by_name, to_numpy
 
     a = np.asarray(to_numpy(value))
     if a.dtype.kind not in "fiu":

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ._key import Key, ThreefryKey
-from ._validation import _is_integer
+from .._key import Key, ThreefryKey
+from .validation import is_integer
 
 __all__ = ["as_key"]
 
@@ -30,7 +30,7 @@ def as_key(obj: Any) -> Key:
     * int (or NumPy integer): ``unirand.key(obj)``; a unirand ``Key``: itself.
     * JAX threefry2x32 key, typed or raw: the portable key with that data, living on JAX (its
       streams are ``jax.random``'s).  JAX keys of other impls (rbg, unsafe_rbg, threefry4x32,
-      philox2x32, philox4x32): a native :class:`~unirand.backends.native_jax.JaxKey`.  A raw
+      philox2x32, philox4x32): a native :class:`~unirand.keys.native.jax.JaxKey`.  A raw
       uint32 array is read with ``jax_default_prng_impl``, as JAX reads it.
     * ``numpy.random.SeedSequence``: a NumPy key sampling as ``default_rng(seq)``; ``seq`` is
       not mutated.  ``Generator``/``BitGenerator``: a NumPy key spawned from it (as
@@ -44,8 +44,8 @@ def as_key(obj: Any) -> Key:
     """
     if isinstance(obj, (ThreefryKey, _native_base())):
         return obj
-    if _is_integer(obj):
-        from ._api import key
+    if is_integer(obj):
+        from .._api import key
 
         return key(obj)
     module = type(obj).__module__.split(".", 1)[0]
@@ -56,7 +56,7 @@ def as_key(obj: Any) -> Key:
             return _from_jax(obj)
     if module == "torch" and "torch" in sys.modules:
         if isinstance(obj, sys.modules["torch"].Generator):
-            from .backends.native_torch import TorchKey
+            from .native.torch import TorchKey
 
             return TorchKey.from_generator(obj)
     if not isinstance(obj, type) and isinstance(obj, Key):
@@ -65,13 +65,13 @@ def as_key(obj: Any) -> Key:
 
 
 def _native_base() -> type:
-    from .backends._native import NativeKey
+    from .native.base import NativeKey
 
     return NativeKey
 
 
 def _from_numpy(obj: Any) -> Key:
-    from .backends.native_numpy import NumpyKey
+    from .native.numpy import NumpyKey
 
     if isinstance(obj, np.random.SeedSequence):
         return NumpyKey.from_seed_sequence(obj)
@@ -93,19 +93,19 @@ def _from_jax(arr: Any) -> Key:
     import jax
     import jax.numpy as jnp
 
-    from ._api import wrap_key_data
+    from .._api import wrap_key_data
 
     if jnp.issubdtype(arr.dtype, jax.dtypes.prng_key):
         if str(jax.random.key_impl(arr)) == "threefry2x32":
             return wrap_key_data(jax.random.key_data(arr))
-        from .backends.native_jax import JaxKey
+        from .native.jax import JaxKey
 
         return JaxKey(arr)
     if arr.dtype == jnp.uint32 and arr.ndim >= 1:
         impl = str(jax.config.jax_default_prng_impl)
         if impl == "threefry2x32" and arr.shape[-1] == 2:
             return wrap_key_data(arr)
-        from .backends.native_jax import JaxKey
+        from .native.jax import JaxKey
 
         try:
             return JaxKey(jax.random.wrap_key_data(arr, impl=impl))

@@ -16,16 +16,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._validation import as_batch_shape
-from . import by_name
-from ._native import (
-    NativeKey,
+from ...backends import by_name
+from ..validation import as_batch_shape
+from .arguments import (
     check_axis,
     check_bool,
     check_mode,
     check_p,
     choice_plan,
-    convert,
     float_bounds,
     float_name,
     host_array,
@@ -35,6 +33,7 @@ from ._native import (
     trunc_plan,
     uint_name,
 )
+from .base import NativeKey, convert
 
 __all__ = ["JaxKey", "impls"]
 
@@ -127,7 +126,7 @@ class JaxKey(NativeKey):
         if isinstance(data, jax.Array) and data.shape == () and data.dtype == jnp.uint32:
             value: Any = data  # a traced loop index
         else:
-            from .._validation import as_fold_in_data
+            from ..validation import as_fold_in_data
 
             value = np.uint32(as_fold_in_data(data))
         return JaxKey._wrap(jax.random.fold_in(self._k, value))
@@ -329,7 +328,7 @@ def _check_int_bound(value: Any, argument: str) -> None:
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    from .._validation import as_shape
+    from ..validation import as_shape
 
     return as_shape(shape)
 
