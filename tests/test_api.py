@@ -334,7 +334,7 @@ def test_indexing_into_the_key_data_is_refused():
 
 
 def test_unpickle_falls_back_when_the_device_is_missing():
-    from unirand._key import _unpickle
+    from unirand.keys.portable import _unpickle
 
     load("torch")
     k = _unpickle("threefry2x32", np.array([0, 5], np.uint32), "torch", "cuda:7")

@@ -18,7 +18,6 @@ from _backends import load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
-from unirand import _distributions as D
 
 VECTORS = "jax_distributions.v1.json"
 LARGE = 100_000
@@ -60,15 +59,15 @@ def run(case, key, xp=None, convert=None):
     dtype = case["dtype"]
     convert = convert or (lambda a: a)
     if fn == "exponential":
-        return D.exponential(key, shape, dtype, xp=xp, **params)
+        return unirand.exponential(key, shape, dtype, xp=xp, **params)
     if fn == "gumbel":
-        return D.gumbel(key, shape, dtype, xp=xp, **params)
+        return unirand.gumbel(key, shape, dtype, xp=xp, **params)
     if fn == "bernoulli":
         p = convert(param_array(params.pop("p"), dtype))
-        return D.bernoulli(key, p, shape, xp=xp, **params)
+        return unirand.bernoulli(key, p, shape, xp=xp, **params)
     if fn == "categorical":
         logits = convert(param_array(params.pop("logits"), dtype))
-        return D.categorical(key, logits, shape=shape, xp=xp, **params)
+        return unirand.categorical(key, logits, shape=shape, xp=xp, **params)
     raise ValueError(f"unknown fn {fn!r}")
 
 
@@ -229,10 +228,10 @@ def test_jax_reference_engine_without_x64(case):
 def test_vmap_over_split_keys(fn):
     jax = load("jax") and pytest.importorskip("jax")
     calls = {
-        "bernoulli": lambda k: D.bernoulli(k, np.float32(0.3), (6,)),
-        "exponential": lambda k: D.exponential(k, (6,)),
-        "gumbel": lambda k: D.gumbel(k, (6,), mode="high"),
-        "categorical": lambda k: D.categorical(
+        "bernoulli": lambda k: unirand.bernoulli(k, np.float32(0.3), (6,)),
+        "exponential": lambda k: unirand.exponential(k, (6,)),
+        "gumbel": lambda k: unirand.gumbel(k, (6,), mode="high"),
+        "categorical": lambda k: unirand.categorical(
             k, np.linspace(-1, 1, 5, dtype=np.float32), shape=(6,)
         ),
     }
@@ -246,64 +245,80 @@ def test_vmap_over_split_keys(fn):
 # -- arguments as JAX takes them ----------------------------------------------------------------
 def test_python_floats_are_float32():
     key = unirand.key(5)
-    a = D.bernoulli(key, 0.3, (100,))
+    a = unirand.bernoulli(key, 0.3, (100,))
     assert a.dtype == np.bool_ and a.shape == (100,)
-    assert a.tobytes() == D.bernoulli(key, np.float32(0.3), (100,)).tobytes()
+    assert a.tobytes() == unirand.bernoulli(key, np.float32(0.3), (100,)).tobytes()
     logits = [0.5, -1.0, 2.0]
-    got = D.categorical(key, logits, shape=(50,))
+    got = unirand.categorical(key, logits, shape=(50,))
     assert got.dtype == np.int64
-    assert got.tobytes() == D.categorical(key, np.float32(logits), shape=(50,)).tobytes()
+    assert got.tobytes() == unirand.categorical(key, np.float32(logits), shape=(50,)).tobytes()
 
 
 def test_bernoulli_p_shape_and_extremes():
     key = unirand.key(11)
-    assert D.bernoulli(key).shape == ()
-    assert D.bernoulli(key, np.full((2, 3), 0.5, np.float32)).shape == (2, 3)
-    assert D.bernoulli(key, np.float32([0.1, 0.9]), (4, 2)).shape == (4, 2)
-    assert D.bernoulli(key, 1.5, (1000,)).all()  # p outside [0, 1] is allowed, as in JAX
-    assert not D.bernoulli(key, -0.5, (1000,)).any()
-    assert not D.bernoulli(key, float("nan"), (1000,)).any()
-    assert not D.bernoulli(key, 0.0, (1000,)).any()
-    assert D.bernoulli(key, 1.0, (1000,)).all()
+    assert unirand.bernoulli(key).shape == ()
+    assert unirand.bernoulli(key, np.full((2, 3), 0.5, np.float32)).shape == (2, 3)
+    assert unirand.bernoulli(key, np.float32([0.1, 0.9]), (4, 2)).shape == (4, 2)
+    assert unirand.bernoulli(key, 1.5, (1000,)).all()  # p outside [0, 1] is allowed, as in JAX
+    assert not unirand.bernoulli(key, -0.5, (1000,)).any()
+    assert not unirand.bernoulli(key, float("nan"), (1000,)).any()
+    assert not unirand.bernoulli(key, 0.0, (1000,)).any()
+    assert unirand.bernoulli(key, 1.0, (1000,)).all()
 
 
 def test_results_live_where_asked():
     torch = load("torch")
     key = unirand.key(2)
-    assert isinstance(D.exponential(key, (3,), xp=torch), torch.Tensor)
-    assert D.gumbel(key.to(torch), (3,), "bfloat16").dtype == torch.bfloat16
-    assert D.bernoulli(key.to(torch), torch.tensor([0.2, 0.8])).dtype == torch.bool
-    assert D.categorical(key.to(torch), torch.zeros(4, 3)).dtype == torch.int64
+    assert isinstance(unirand.exponential(key, (3,), xp=torch), torch.Tensor)
+    assert unirand.gumbel(key.to(torch), (3,), "bfloat16").dtype == torch.bfloat16
+    assert unirand.bernoulli(key.to(torch), torch.tensor([0.2, 0.8])).dtype == torch.bool
+    assert unirand.categorical(key.to(torch), torch.zeros(4, 3)).dtype == torch.int64
 
 
 # -- bad input --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("call", "exc", "match"),
     [
-        (lambda k: D.bernoulli(k, 1), TypeError, "p must have a floating dtype"),
-        (lambda k: D.bernoulli(k, True), TypeError, "p must have a floating dtype"),
-        (lambda k: D.bernoulli(k, np.array([0, 1])), TypeError, "p must have a floating dtype"),
-        (lambda k: D.bernoulli(k, [1, 0]), TypeError, "p must have a floating dtype"),
-        (lambda k: D.bernoulli(k, "0.5"), TypeError, "p must"),
-        (lambda k: D.bernoulli(k, 0.5, (-1,)), ValueError, "shape"),
-        (lambda k: D.bernoulli(k, np.float32([0.1, 0.2, 0.3]), (2,)), ValueError, "broadcast"),
-        (lambda k: D.bernoulli(k, np.float32([0.1, 0.2]), ()), ValueError, "broadcast"),
-        (lambda k: D.bernoulli(k, 0.5, mode="highest"), ValueError, "mode"),
-        (lambda k: D.exponential(k, (2,), "int32"), TypeError, "dtype must be one of"),
-        (lambda k: D.exponential(k, (2,), np.uint8), TypeError, "dtype must be one of"),
-        (lambda k: D.exponential(k, 2.5), TypeError, "shape"),
-        (lambda k: D.gumbel(k, (2,), "int64"), TypeError, "dtype must be one of"),
-        (lambda k: D.gumbel(k, (2,), mode="medium"), ValueError, "mode"),
-        (lambda k: D.categorical(k, [1, 2, 3]), TypeError, "logits must have a floating dtype"),
-        (lambda k: D.categorical(k, np.arange(3)), TypeError, "logits must have a floating"),
-        (lambda k: D.categorical(k, 1.0), ValueError, "at least one dimension"),
-        (lambda k: D.categorical(k, np.zeros((2, 3)), axis=2), ValueError, "axis"),
-        (lambda k: D.categorical(k, np.zeros((2, 3)), axis=1.0), TypeError, "axis"),
-        (lambda k: D.categorical(k, np.zeros((2, 3)), shape=(3,)), ValueError, "broadcast"),
-        (lambda k: D.categorical(k, np.zeros(3), shape=(4,), replace=False), ValueError, "exceed"),
-        (lambda k: D.categorical(k, np.zeros(3), replace=None), TypeError, "replace"),
-        (lambda k: D.categorical(k, np.zeros(3), mode="x"), ValueError, "mode"),
-        (lambda k: D.categorical(k, np.zeros((2, 0))), ValueError, "category"),
+        (lambda k: unirand.bernoulli(k, 1), TypeError, "p must have a floating dtype"),
+        (lambda k: unirand.bernoulli(k, True), TypeError, "p must have a floating dtype"),
+        (
+            lambda k: unirand.bernoulli(k, np.array([0, 1])),
+            TypeError,
+            "p must have a floating dtype",
+        ),
+        (lambda k: unirand.bernoulli(k, [1, 0]), TypeError, "p must have a floating dtype"),
+        (lambda k: unirand.bernoulli(k, "0.5"), TypeError, "p must"),
+        (lambda k: unirand.bernoulli(k, 0.5, (-1,)), ValueError, "shape"),
+        (
+            lambda k: unirand.bernoulli(k, np.float32([0.1, 0.2, 0.3]), (2,)),
+            ValueError,
+            "broadcast",
+        ),
+        (lambda k: unirand.bernoulli(k, np.float32([0.1, 0.2]), ()), ValueError, "broadcast"),
+        (lambda k: unirand.bernoulli(k, 0.5, mode="highest"), ValueError, "mode"),
+        (lambda k: unirand.exponential(k, (2,), "int32"), TypeError, "dtype must be one of"),
+        (lambda k: unirand.exponential(k, (2,), np.uint8), TypeError, "dtype must be one of"),
+        (lambda k: unirand.exponential(k, 2.5), TypeError, "shape"),
+        (lambda k: unirand.gumbel(k, (2,), "int64"), TypeError, "dtype must be one of"),
+        (lambda k: unirand.gumbel(k, (2,), mode="medium"), ValueError, "mode"),
+        (
+            lambda k: unirand.categorical(k, [1, 2, 3]),
+            TypeError,
+            "logits must have a floating dtype",
+        ),
+        (lambda k: unirand.categorical(k, np.arange(3)), TypeError, "logits must have a floating"),
+        (lambda k: unirand.categorical(k, 1.0), ValueError, "at least one dimension"),
+        (lambda k: unirand.categorical(k, np.zeros((2, 3)), axis=2), ValueError, "axis"),
+        (lambda k: unirand.categorical(k, np.zeros((2, 3)), axis=1.0), TypeError, "axis"),
+        (lambda k: unirand.categorical(k, np.zeros((2, 3)), shape=(3,)), ValueError, "broadcast"),
+        (
+            lambda k: unirand.categorical(k, np.zeros(3), shape=(4,), replace=False),
+            ValueError,
+            "exceed",
+        ),
+        (lambda k: unirand.categorical(k, np.zeros(3), replace=None), TypeError, "replace"),
+        (lambda k: unirand.categorical(k, np.zeros(3), mode="x"), ValueError, "mode"),
+        (lambda k: unirand.categorical(k, np.zeros((2, 0))), ValueError, "category"),
     ],
 )
 def test_bad_input(call, exc, match):
@@ -314,10 +329,10 @@ def test_bad_input(call, exc, match):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda k: D.bernoulli(k),
-        lambda k: D.exponential(k),
-        lambda k: D.gumbel(k),
-        lambda k: D.categorical(k, np.zeros(3)),
+        lambda k: unirand.bernoulli(k),
+        lambda k: unirand.exponential(k),
+        lambda k: unirand.gumbel(k),
+        lambda k: unirand.categorical(k, np.zeros(3)),
     ],
 )
 def test_keys_checked(call):
@@ -331,19 +346,19 @@ def test_float64_needs_x64_on_jax():
     with _x64(False) as jax:
         key = unirand.key(0).to(jax)
         with pytest.raises(TypeError, match="jax_enable_x64"):
-            D.exponential(key, (2,), "float64")
+            unirand.exponential(key, (2,), "float64")
         with pytest.raises(TypeError, match="jax_enable_x64"):
-            D.bernoulli(key, np.float64(0.5))
-        assert D.categorical(key, [0.0, 1.0]).dtype == np.int32
+            unirand.bernoulli(key, np.float64(0.5))
+        assert unirand.categorical(key, [0.0, 1.0]).dtype == np.int32
 
 
 def test_array_api_strict_lacks_16_bit():
     xps = load("array_api_strict")
     key = unirand.key(0).to(xps)
     with pytest.raises(TypeError, match="no dtype float16"):
-        D.bernoulli(key, np.float16(0.5))
+        unirand.bernoulli(key, np.float16(0.5))
     with pytest.raises(TypeError, match="no dtype bfloat16"):
-        D.gumbel(key, (2,), "bfloat16")
+        unirand.gumbel(key, (2,), "bfloat16")
 
 
 # -- statistics (fixed keys: deterministic) ----------------------------------------------------
@@ -353,7 +368,7 @@ SE = 1 / math.sqrt(N)
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_exponential_moments(dtype):
-    x = D.exponential(unirand.key(101), (N,), dtype).astype(np.float64)
+    x = unirand.exponential(unirand.key(101), (N,), dtype).astype(np.float64)
     assert x.min() >= 0
     assert abs(x.mean() - 1) < 5 * SE  # sd 1
     assert abs(x.var() - 1) < 5 * math.sqrt(8) * SE  # sd of the sample variance: sqrt(8/N)
@@ -361,21 +376,21 @@ def test_exponential_moments(dtype):
 
 @pytest.mark.parametrize("mode", ["low", "high", "highest"])
 def test_gumbel_moments(mode):
-    x = D.gumbel(unirand.key(102), (N,), mode=mode).astype(np.float64)
+    x = unirand.gumbel(unirand.key(102), (N,), mode=mode).astype(np.float64)
     assert abs(x.mean() - np.euler_gamma) < 5 * (math.pi / math.sqrt(6)) * SE
     assert abs(x.var() - math.pi**2 / 6) < 0.05
 
 
 @pytest.mark.parametrize("mode", ["low", "high"])
 def test_bernoulli_mean(mode):
-    x = D.bernoulli(unirand.key(103), 0.3, (N,), mode=mode)
+    x = unirand.bernoulli(unirand.key(103), 0.3, (N,), mode=mode)
     assert abs(x.mean() - 0.3) < 5 * math.sqrt(0.21) * SE
 
 
 def test_categorical_frequencies():
     logits = np.log(np.array([0.1, 0.2, 0.3, 0.4], np.float32))
-    x = D.categorical(unirand.key(104), logits, shape=(N,))
+    x = unirand.categorical(unirand.key(104), logits, shape=(N,))
     freq = np.bincount(x, minlength=4) / N
     assert np.abs(freq - [0.1, 0.2, 0.3, 0.4]).max() < 5 * 0.5 * SE
-    picked = D.categorical(unirand.key(105), logits, shape=(4,), replace=False)
+    picked = unirand.categorical(unirand.key(105), logits, shape=(4,), replace=False)
     assert sorted(picked.tolist()) == [0, 1, 2, 3]

@@ -17,7 +17,7 @@ from _backends import load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
-from unirand import _permutation as P, _randint as R, _truncated_normal as T
+from unirand.samplers.randint import INT_DTYPES
 
 VECTORS = "jax_samplers.v1.json"
 CASES = load_vectors(VECTORS)["cases"]
@@ -47,22 +47,22 @@ def run(case, key, xp=None):
     if fn == "randint":
         bd = params.pop("bound_dtype", "int64")
         lo, hi = _ints(params["minval"], bd), _ints(params["maxval"], bd)
-        return R.randint(key, shape, lo, hi, case["dtype"], xp=xp)
+        return unirand.randint(key, shape, lo, hi, case["dtype"], xp=xp)
     if fn == "permutation":
         x = _ints(params.pop("x"), params.pop("x_dtype", "int64"))
-        return P.permutation(key, x, **params, xp=xp)
+        return unirand.permutation(key, x, **params, xp=xp)
     if fn == "choice":
         a = _ints(params.pop("a"), params.pop("a_dtype", "int64"))
         if "p" in params:
             params["p"] = np.asarray(_decode(params["p"]), _np_dtype(case["dtype"]))
-        return P.choice(key, a, shape, **params, xp=xp)
+        return unirand.choice(key, a, shape, **params, xp=xp)
     if fn == "truncated_normal":
         dt = case["dtype"]
 
         def bound(v):
             return np.asarray(_decode(v), _np_dtype(dt)) if isinstance(v, list) else float(v)
 
-        return T.truncated_normal(
+        return unirand.truncated_normal(
             key, bound(params["lower"]), bound(params["upper"]), shape, dt, xp=xp
         )
     raise ValueError(fn)
@@ -107,7 +107,7 @@ def test_vectors_cover_every_function_and_dtype():
     assert header["jax_enable_x64"] and header["jax_threefry_partitionable"]
     fns = {c["fn"] for c in CASES}
     assert fns == {"randint", "permutation", "choice", "truncated_normal"}
-    assert {c["dtype"] for c in CASES if c["fn"] == "randint"} == set(R.INT_DTYPES)
+    assert {c["dtype"] for c in CASES if c["fn"] == "randint"} == set(INT_DTYPES)
     for fn in ("randint", "truncated_normal", "choice"):
         assert any(c["shape"] == [100_000] for c in CASES if c["fn"] == fn), fn
     assert any(c["params"].get("x") == 100_000 for c in CASES if c["fn"] == "permutation")
@@ -146,8 +146,8 @@ def test_shuffle_is_independent_permutation():
     key = unirand.key(9)
     x = np.arange(60).reshape(3, 4, 5)
     for axis in (0, 1, 2):
-        a = P.shuffle(key, x, axis)
-        b = P.permutation(key, x, axis, independent=True)
+        a = unirand.shuffle(key, x, axis)
+        b = unirand.permutation(key, x, axis, independent=True)
         assert a.tobytes() == b.tobytes()
         assert (np.sort(a, axis=axis) == x).all()
 
@@ -155,40 +155,52 @@ def test_shuffle_is_independent_permutation():
 def test_jit_jax_native():
     with _x64(True) as jax:
         key = unirand.key(3).to(jax)
-        out = jax.jit(lambda k: P.permutation(k, 50))(key)
-        assert to_numpy(out).tobytes() == P.permutation(unirand.key(3), 50).tobytes()
-        out = jax.jit(lambda k: R.randint(k, (20,), 0, 7))(key)
-        assert to_numpy(out).tobytes() == R.randint(unirand.key(3), (20,), 0, 7).tobytes()
+        out = jax.jit(lambda k: unirand.permutation(k, 50))(key)
+        assert to_numpy(out).tobytes() == unirand.permutation(unirand.key(3), 50).tobytes()
+        out = jax.jit(lambda k: unirand.randint(k, (20,), 0, 7))(key)
+        assert to_numpy(out).tobytes() == unirand.randint(unirand.key(3), (20,), 0, 7).tobytes()
 
 
 # -- bad input --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("call", "exc", "match"),
     [
-        (lambda k: R.randint(k, (2,), 0.0, 5), TypeError, "minval must have an integer dtype"),
-        (lambda k: R.randint(k, (2,), 0, 5.5), TypeError, "maxval must have an integer dtype"),
-        (lambda k: R.randint(k, (2,), 0, 5, "float32"), TypeError, "dtype must be an integer"),
-        (lambda k: R.randint(k, (2,), 0, 2**63), OverflowError, "maxval"),
-        (lambda k: R.randint(k, (2,), np.zeros(3, int), 5), ValueError, "broadcast"),
-        (lambda k: R.randint(k, (2,), True, 5), TypeError, "minval"),
-        (lambda k: P.permutation(k, 2.5), TypeError, "x must be an integer"),
-        (lambda k: P.permutation(k, np.zeros(3), axis=1), ValueError, "axis"),
-        (lambda k: P.permutation(k, 5, independent=1), TypeError, "independent"),
-        (lambda k: P.shuffle(k, 5), TypeError, "shuffle takes an array"),
-        (lambda k: P.choice(k, 3, (4,), replace=False), ValueError, "larger sample"),
-        (lambda k: P.choice(k, 0, (1,)), ValueError, "greater than 0"),
-        (lambda k: P.choice(k, 3, 2), TypeError, "shape must be a sequence"),
-        (lambda k: P.choice(k, 3, (2,), p=[1, 0, 0]), TypeError, "p must have a floating"),
-        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.6, -0.1]), ValueError, "non-negative"),
-        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.6, 0.1]), ValueError, "sum to 1"),
-        (lambda k: P.choice(k, 3, (2,), p=[0.5, 0.5]), ValueError, "1-d array"),
-        (lambda k: P.choice(k, 3, (2,), p=[0.5, float("nan"), 0.5]), ValueError, "finite"),
-        (lambda k: P.choice(k, 3, (2,), False, [1.0, 0.0, 0.0]), ValueError, "non-zero"),
-        (lambda k: T.truncated_normal(k, 1.0, 1.0), ValueError, "lower must be < upper"),
-        (lambda k: T.truncated_normal(k, 2.0, -1.0), ValueError, "lower must be < upper"),
-        (lambda k: T.truncated_normal(k, float("nan"), 1.0), ValueError, "NaN"),
-        (lambda k: T.truncated_normal(k, True, 1.0), TypeError, "lower must be a number"),
-        (lambda k: T.truncated_normal(k, -1.0, 1.0, (2,), "int32"), TypeError, "dtype"),
+        (
+            lambda k: unirand.randint(k, (2,), 0.0, 5),
+            TypeError,
+            "minval must have an integer dtype",
+        ),
+        (
+            lambda k: unirand.randint(k, (2,), 0, 5.5),
+            TypeError,
+            "maxval must have an integer dtype",
+        ),
+        (
+            lambda k: unirand.randint(k, (2,), 0, 5, "float32"),
+            TypeError,
+            "dtype must be an integer",
+        ),
+        (lambda k: unirand.randint(k, (2,), 0, 2**63), OverflowError, "maxval"),
+        (lambda k: unirand.randint(k, (2,), np.zeros(3, int), 5), ValueError, "broadcast"),
+        (lambda k: unirand.randint(k, (2,), True, 5), TypeError, "minval"),
+        (lambda k: unirand.permutation(k, 2.5), TypeError, "x must be an integer"),
+        (lambda k: unirand.permutation(k, np.zeros(3), axis=1), ValueError, "axis"),
+        (lambda k: unirand.permutation(k, 5, independent=1), TypeError, "independent"),
+        (lambda k: unirand.shuffle(k, 5), TypeError, "shuffle takes an array"),
+        (lambda k: unirand.choice(k, 3, (4,), replace=False), ValueError, "larger sample"),
+        (lambda k: unirand.choice(k, 0, (1,)), ValueError, "greater than 0"),
+        (lambda k: unirand.choice(k, 3, 2), TypeError, "shape must be a sequence"),
+        (lambda k: unirand.choice(k, 3, (2,), p=[1, 0, 0]), TypeError, "p must have a floating"),
+        (lambda k: unirand.choice(k, 3, (2,), p=[0.5, 0.6, -0.1]), ValueError, "non-negative"),
+        (lambda k: unirand.choice(k, 3, (2,), p=[0.5, 0.6, 0.1]), ValueError, "sum to 1"),
+        (lambda k: unirand.choice(k, 3, (2,), p=[0.5, 0.5]), ValueError, "1-d array"),
+        (lambda k: unirand.choice(k, 3, (2,), p=[0.5, float("nan"), 0.5]), ValueError, "finite"),
+        (lambda k: unirand.choice(k, 3, (2,), False, [1.0, 0.0, 0.0]), ValueError, "non-zero"),
+        (lambda k: unirand.truncated_normal(k, 1.0, 1.0), ValueError, "lower must be < upper"),
+        (lambda k: unirand.truncated_normal(k, 2.0, -1.0), ValueError, "lower must be < upper"),
+        (lambda k: unirand.truncated_normal(k, float("nan"), 1.0), ValueError, "NaN"),
+        (lambda k: unirand.truncated_normal(k, True, 1.0), TypeError, "lower must be a number"),
+        (lambda k: unirand.truncated_normal(k, -1.0, 1.0, (2,), "int32"), TypeError, "dtype"),
     ],
 )
 def test_bad_input(call, exc, match):
@@ -200,17 +212,17 @@ def test_choice_with_replacement_without_p_needs_x64_on_jax():
     with _x64(False) as jax:
         key = unirand.key(0).to(jax)
         with pytest.raises(TypeError, match="jax_enable_x64"):
-            P.choice(key, 5, (3,))
-        assert to_numpy(P.permutation(key, 5)).dtype == np.int32
+            unirand.choice(key, 5, (3,))
+        assert to_numpy(unirand.permutation(key, 5)).dtype == np.int32
 
 
 def test_integer_bounds_are_converted_as_jax_does():
     """``jax.random.truncated_normal(key, -1, 2)`` converts integer bounds to the dtype."""
     key = unirand.key(3)
-    a = T.truncated_normal(key, -1, 2, (50,))
-    assert a.tobytes() == T.truncated_normal(key, -1.0, 2.0, (50,)).tobytes()
-    b = T.truncated_normal(key, np.array([-1, 0]), 2, (2,))
-    assert b.tobytes() == T.truncated_normal(key, np.array([-1.0, 0.0]), 2.0, (2,)).tobytes()
+    a = unirand.truncated_normal(key, -1, 2, (50,))
+    assert a.tobytes() == unirand.truncated_normal(key, -1.0, 2.0, (50,)).tobytes()
+    b = unirand.truncated_normal(key, np.array([-1, 0]), 2, (2,))
+    assert b.tobytes() == unirand.truncated_normal(key, np.array([-1.0, 0.0]), 2.0, (2,)).tobytes()
     jax = pytest.importorskip("jax")
     want = jax.random.truncated_normal(
         jax.random.wrap_key_data(unirand.key_data(key)), -1, 2, (50,)

@@ -2,33 +2,33 @@
 
 ``unirand.key(seed)`` is a JAX-compatible Threefry-2x32 key; its ``bits`` and ``uniform``
 streams equal ``jax.random``'s bit for bit on every backend.  Importing unirand imports neither
-torch nor jax.
+torch nor jax.  The layout of the package is docs/architecture.md.
 """
 
-from ._api import (
-    bits as bits,
+from ._version import __version__ as __version__
+from .keys.as_key import as_key as as_key
+from .keys.operations import (
     fold_in as fold_in,
     key as key,
     key_data as key_data,
-    normal as normal,
     split as split,
-    uniform as uniform,
     wrap_key_data as wrap_key_data,
 )
-from ._distributions import (
-    bernoulli as bernoulli,
-    categorical as categorical,
-    exponential as exponential,
-    gumbel as gumbel,
-)
-from ._key import Key as Key, ThreefryKey as ThreefryKey
-from ._permutation import choice as choice, permutation as permutation, shuffle as shuffle
-from ._randint import randint as randint
-from ._truncated_normal import truncated_normal as truncated_normal
-from ._version import __version__ as __version__
-from .keys.as_key import as_key as as_key
+from .keys.protocol import Key as Key
 from .keys.reuse import KeyReuseError as KeyReuseError, debug_key_reuse as debug_key_reuse
 from .keys.serialize import key_from_json as key_from_json
+from .samplers.bernoulli import bernoulli as bernoulli
+from .samplers.bits import bits as bits
+from .samplers.categorical import categorical as categorical
+from .samplers.choice import choice as choice
+from .samplers.exponential import exponential as exponential
+from .samplers.gumbel import gumbel as gumbel
+from .samplers.normal import normal as normal
+from .samplers.permutation import permutation as permutation, shuffle as shuffle
+from .samplers.randint import randint as randint
+from .samplers.truncated_normal import truncated_normal as truncated_normal
+from .samplers.uniform import uniform as uniform
+from .threefry_key import ThreefryKey as ThreefryKey
 
 __all__ = [
     "Key",

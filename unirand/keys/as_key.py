@@ -12,7 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .._key import Key, ThreefryKey
+from .native.base import NativeKey
+from .operations import key, wrap_key_data
+from .portable import PortableKey
+from .protocol import Key
 from .validation import is_integer
 
 __all__ = ["as_key"]
@@ -42,11 +45,9 @@ def as_key(obj: Any) -> Key:
 
     Anything else raises ``TypeError``.
     """
-    if isinstance(obj, (ThreefryKey, _native_base())):
+    if isinstance(obj, (PortableKey, NativeKey)):
         return obj
     if is_integer(obj):
-        from .._api import key
-
         return key(obj)
     module = type(obj).__module__.split(".", 1)[0]
     if module == "numpy":
@@ -62,12 +63,6 @@ def as_key(obj: Any) -> Key:
     if not isinstance(obj, type) and isinstance(obj, Key):
         return obj
     raise TypeError(f"as_key takes {_ACCEPTED}; got {type(obj).__module__}.{type(obj).__name__}")
-
-
-def _native_base() -> type:
-    from .native.base import NativeKey
-
-    return NativeKey
 
 
 def _from_numpy(obj: Any) -> Key:
@@ -92,8 +87,6 @@ def _from_numpy(obj: Any) -> Key:
 def _from_jax(arr: Any) -> Key:
     import jax
     import jax.numpy as jnp
-
-    from .._api import wrap_key_data
 
     if jnp.issubdtype(arr.dtype, jax.dtypes.prng_key):
         if str(jax.random.key_impl(arr)) == "threefry2x32":

@@ -49,7 +49,7 @@ def from_payload(p: dict[str, Any]) -> Any:
         raise ValueError(f"key payload has no impl tag; known impls: {', '.join(KINDS)}")
     try:
         if impl == "threefry2x32":
-            from .._key import _unpickle
+            from .portable import _unpickle
 
             data = np.array(p["data"], dtype=np.uint32).reshape(tuple(p["shape"]))
             return _unpickle(impl, data, p["xp"], p["device"])

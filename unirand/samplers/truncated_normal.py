@@ -17,17 +17,18 @@ from typing import Any
 
 import numpy as np
 
-from . import backends
-from ._api import _other, _single, _target
-from ._distributions import _broadcast_to_shape, _native_jax
-from ._key import ThreefryKey
-from .backends import Backend
-from .engine.dtypes import FLOAT_DTYPES, canonical, numpy_dtype
-from .engine.normal_transform import SQRT2_64, from_uniform_f32
-from .keys.native.arguments import float_bounds
-from .keys.validation import as_shape
-from .math.xla_erf import erf_f32, erf_f64_host
-from .math.xla_erf_inv import erf_inv_f64
+from .. import backends
+from ..engine.backend import Backend
+from ..engine.dtypes import FLOAT_DTYPES, canonical, numpy_dtype
+from ..engine.normal_transform import SQRT2_64, from_uniform_f32
+from ..keys.native.arguments import float_bounds
+from ..keys.portable import PortableKey, destination, single
+from ..keys.validation import as_shape
+from ..math.xla_erf import erf_f32, erf_f64_host
+from ..math.xla_erf_inv import erf_inv_f64
+from .arguments import broadcast_to_shape
+from .jax_native import jax_call, native_jax
+from .sampler import sampler
 
 __all__ = ["truncated_normal", "truncated_normal_values", "host_bounds"]
 
@@ -124,8 +125,9 @@ def _bound(value: Any, argument: str) -> tuple[Any, bool]:
     return float_bounds(value, argument), False
 
 
+@sampler
 def truncated_normal(
-    key: ThreefryKey,
+    key: PortableKey,
     lower: Any,
     upper: Any,
     shape: Any = None,
@@ -141,9 +143,7 @@ def truncated_normal(
     defaults to their broadcast shape.  Concrete bounds must satisfy ``lower < upper`` (in
     ``dtype``) everywhere and not be NaN: JAX returns clipped garbage there, unirand raises.
     """
-    if not isinstance(key, ThreefryKey):
-        return _other(key).truncated_normal(lower, upper, shape, dtype, xp=xp, device=device)
-    _single(key, "truncated_normal")
+    single(key, "truncated_normal")
     name = canonical(dtype, FLOAT_DTYPES)
     if shape is not None:
         shape = as_shape(shape)
@@ -154,8 +154,8 @@ def truncated_normal(
         shape = bshape
     else:
         for arg, v in (("lower", lo), ("upper", up)):
-            _broadcast_to_shape(f"truncated_normal {arg}", shape, tuple(np.shape(v)))
-    target, dev, data = _target(key, xp, device)
+            broadcast_to_shape(f"truncated_normal {arg}", shape, tuple(np.shape(v)))
+    target, dev, data = destination(key, xp, device)
     target.dtype(name)
     if not (lo_traced or up_traced):
         lc, uc = (_convert(v, name).astype(np.float64) for v in (lo, up))
@@ -166,13 +166,11 @@ def truncated_normal(
                 f"truncated_normal: lower must be < upper everywhere (in {name}); got lower "
                 f"{lower!r}, upper {upper!r}"
             )
-    jb = _native_jax(target, dev)
+    jb = native_jax(target, dev)
     if jb is not None:
-        import jax
-
-        k = jb.BACKEND._key(target.to_device(data, dev))
-        with jax.threefry_partitionable(True):
-            return jax.random.truncated_normal(k, lower, upper, shape, target.dtype(name))
+        return jax_call(
+            jb, target, data, dev, "truncated_normal", lower, upper, shape, target.dtype(name)
+        )
     if lo_traced or up_traced:
         raise TypeError("truncated_normal: the portable engine needs concrete (non-traced) bounds")
     lo_b, up_b = (np.ascontiguousarray(v) for v in np.broadcast_arrays(lo, up))

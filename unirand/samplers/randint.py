@@ -25,13 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from . import backends
-from ._api import _other, _single, _target
-from ._distributions import _broadcast_to_shape, _from_host, _native_jax
-from ._key import ThreefryKey
-from .backends import Backend
-from .engine.dtypes import dtype_name
-from .keys.validation import as_shape
+from .. import backends
+from ..engine.backend import Backend
+from ..engine.dtypes import dtype_name
+from ..keys.portable import PortableKey, destination, single
+from ..keys.validation import as_shape
+from .arguments import broadcast_to_shape, from_host
+from .jax_native import jax_call, native_jax
+from .sampler import sampler
 
 __all__ = ["randint", "randint_values", "INT_DTYPES", "int_dtype"]
 
@@ -149,14 +150,14 @@ def _host_ints(value: Any, argument: str) -> np.ndarray:
 # -- the per-element arithmetic on the backend -------------------------------------------------
 def _words_const(backend: Backend, host: np.ndarray, masked: bool, device: Any) -> Any:
     dt = np.int64 if masked else np.uint32
-    return _from_host(backend, np.asarray(host).astype(dt), device)
+    return from_host(backend, np.asarray(host).astype(dt), device)
 
 
 def _i64_const(backend: Backend, host: np.ndarray, device: Any) -> Any:
     """Unsigned 64-bit values as int64 two's complement."""
     host = _obj(host)
     signed = _obj(np.where(host >= 2**63, _obj(host - 2**64), host)).astype(np.int64)
-    return _from_host(backend, signed, device)
+    return from_host(backend, signed, device)
 
 
 def _split2(backend: Backend, data: Any) -> tuple[Any, Any]:
@@ -266,8 +267,9 @@ def randint_values(
 
 
 # -- the public function -----------------------------------------------------------------------
+@sampler
 def randint(
-    key: ThreefryKey,
+    key: PortableKey,
     shape: Any,
     minval: Any,
     maxval: Any,
@@ -285,25 +287,21 @@ def randint(
     x64.  The default dtype is int32 (JAX's default is int64 with x64, int32 without; the
     streams of the two differ).  Floats are rejected (JAX truncates them).
     """
-    if not isinstance(key, ThreefryKey):
-        return _other(key).randint(shape, minval, maxval, dtype, xp=xp, device=device)
-    _single(key, "randint")
+    single(key, "randint")
     shape = as_shape(shape)
     name = canonical_int(dtype)
     vmin = _host_or_traced(minval, "minval")
     vmax = _host_or_traced(maxval, "maxval")
     for arg, v in (("minval", vmin), ("maxval", vmax)):
-        _broadcast_to_shape(f"randint {arg}", shape, tuple(np.shape(v)))
-    target, dev, data = _target(key, xp, device)
+        broadcast_to_shape(f"randint {arg}", shape, tuple(np.shape(v)))
+    target, dev, data = destination(key, xp, device)
     int_dtype(target, name)
-    jb = _native_jax(target, dev)
+    jb = native_jax(target, dev)
     concrete = isinstance(vmin, np.ndarray) and isinstance(vmax, np.ndarray)
     if jb is not None and (not concrete or _jax_takes(vmin, vmax)):
-        import jax
-
-        k = jb.BACKEND._key(target.to_device(data, dev))
-        with jax.threefry_partitionable(True):
-            return jax.random.randint(k, shape, minval, maxval, int_dtype(target, name))
+        return jax_call(
+            jb, target, data, dev, "randint", shape, minval, maxval, int_dtype(target, name)
+        )
     if not isinstance(vmin, np.ndarray) or not isinstance(vmax, np.ndarray):
         raise TypeError(
             "randint: traced bounds need JAX's native engine (XLA:CPU); the portable engine "

@@ -1,0 +1,164 @@
+"""Argument handling shared by the portable samplers: each error names the argument.
+
+Parameters arrive as numbers, lists or arrays of any supported library and are moved to the
+library the sampler computes on; their dtype rules are JAX's (a Python float is float32, as
+JAX's weak types with x64 off; arrays keep their dtype).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from .. import backends
+from ..engine.backend import Backend
+from ..engine.dtypes import FLOAT_DTYPES, dtype_name, numpy_dtype
+from ..keys.validation import is_integer
+
+__all__ = [
+    "array_device",
+    "as_array",
+    "broadcast_to_shape",
+    "check_axis",
+    "check_bool",
+    "check_mode",
+    "float_array",
+    "float_name",
+    "from_host",
+    "index_dtype",
+    "population",
+]
+
+
+def index_dtype(backend: Backend) -> Any:
+    """``jnp.argmax``'s index dtype: int64, int32 on JAX without x64."""
+    try:
+        return backend.dtype("int64")
+    except TypeError:
+        return backend.dtype("int32")
+
+
+def float_array(value: Any, target: Backend, device: Any, argument: str) -> tuple[Any, str]:
+    """``value`` as an array of ``target`` and its float dtype's canonical name.
+
+    Python floats and lists of them are float32 (JAX's weak types, as with x64 off); arrays
+    keep their dtype, which must be a float dtype.
+    """
+    if isinstance(value, (bool, int, complex)) or is_integer(value):
+        raise TypeError(
+            f"{argument} must have a floating dtype (float16, bfloat16, float32, float64); got "
+            f"{type(value).__name__} {value!r}"
+        )
+    source = backends.backend_of(value)
+    if source is not None and source.name != "numpy":
+        name = float_name(value.dtype, argument)
+        target.dtype(name)
+        if source is target:
+            return (value if device is None else target.to_device(value, device)), name
+        return from_host(target, source.to_numpy(value), device), name
+    if source is None and hasattr(value, "__array_namespace__"):
+        raise TypeError(f"{argument}: arrays of {type(value).__module__} are not supported")
+    python = type(value) is float or isinstance(value, (list, tuple))  # not np.float64
+    try:
+        host = np.asarray(value)
+    except Exception as e:
+        raise TypeError(
+            f"{argument} must be a float or an array of floats; got {type(value).__name__}"
+        ) from e
+    if python and host.dtype.kind == "f":
+        host = host.astype(np.float32)
+    name = float_name(host.dtype, argument)
+    target.dtype(name)
+    return from_host(target, host.astype(numpy_dtype(name)), device), name
+
+
+def from_host(target: Backend, host: np.ndarray, device: Any) -> Any:
+    # reshaped: some backends' from_numpy turn a 0-d array into shape (1,)
+    arr = target.from_numpy(np.array(host, order="C"), device)
+    return target.xp.reshape(arr, host.shape) if tuple(arr.shape) != host.shape else arr
+
+
+def float_name(dtype: Any, argument: str) -> str:
+    try:
+        name = dtype_name(dtype)
+    except Exception:
+        name = repr(dtype)
+    if name not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{argument} must have a floating dtype (float16, bfloat16, float32, float64); got "
+            f"dtype {dtype}"
+        )
+    return name
+
+
+def check_mode(mode: Any, allowed: tuple[str, ...]) -> str:
+    if not isinstance(mode, str) or mode not in allowed:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, allowed))}; got {mode!r}")
+    return mode
+
+
+def broadcast_to_shape(name: str, shape: tuple[int, ...], param: tuple[int, ...]) -> None:
+    """JAX's ``_check_shape``: the parameter broadcasts to ``shape`` and not beyond."""
+    try:
+        result = tuple(np.broadcast_shapes(shape, param))
+    except ValueError:
+        result = None
+    if result != shape:
+        raise ValueError(
+            f"{name}: parameter shape {param} must broadcast to the shape argument {shape} "
+            f"(the result of broadcasting must equal shape)"
+        )
+
+
+def as_array(value: Any, target: Backend, device: Any, argument: str) -> Any:
+    """``value`` as an array of ``target`` (any dtype; lists through NumPy)."""
+    source = backends.backend_of(value)
+    if source is target:
+        return value if device is None else target.to_device(value, device)
+    if source is not None:
+        return from_host(target, source.to_numpy(value), device)
+    if hasattr(value, "__array_namespace__"):
+        raise TypeError(f"{argument}: arrays of {type(value).__module__} are not supported")
+    try:
+        host = np.asarray(value)
+    except Exception as e:
+        raise TypeError(f"{argument} must be an integer or an array") from e
+    if host.dtype == object:
+        raise TypeError(f"{argument} must be an integer or an array of numbers")
+    return from_host(target, host, device)
+
+
+def population(value: Any, argument: str) -> int | None:
+    """``n`` when ``value`` is an integer (``arange(n)``), None for an array."""
+    if is_integer(value):
+        return operator.index(value)
+    if isinstance(value, (bool, float, complex)) or (
+        getattr(value, "shape", None) == () and not is_integer(value)
+    ):
+        raise TypeError(
+            f"{argument} must be an integer or an array with at least one dimension; got "
+            f"{type(value).__name__} {value!r}"
+        )
+    return None
+
+
+def check_axis(axis: Any, ndim: int, argument: str = "axis") -> int:
+    if not is_integer(axis):
+        raise TypeError(f"{argument} must be an integer; got {type(axis).__name__} {axis!r}")
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{argument} {axis} is out of range for an array of {ndim} dimensions")
+    return axis % ndim
+
+
+def check_bool(value: Any, argument: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argument} must be a bool; got {type(value).__name__}")
+    return bool(value)
+
+
+def array_device(x: Any) -> Any:
+    dev = getattr(x, "device", None)
+    return None if callable(dev) else dev

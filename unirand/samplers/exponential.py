@@ -1,0 +1,43 @@
+"""``exponential``: ``jax.random.exponential``, bit for bit: ``-log1p(-u)``, XLA:CPU's ``log1p``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..engine.backend import Backend
+from ..engine.dtypes import FLOAT_DTYPES, canonical
+from ..keys.portable import PortableKey, destination, single
+from ..keys.validation import as_shape
+from .dtype_arith import DtypeArith
+from .jax_native import jax_call, native_jax
+from .sampler import sampler
+
+__all__ = ["exponential", "exponential_values"]
+
+
+def exponential_values(
+    backend: Backend, data: Any, shape: tuple[int, ...], dtype: str, device: Any
+) -> Any:
+    """``-log1p(-uniform(key, shape, dtype))``."""
+    xp = backend.xp
+    jb = native_jax(backend, device)
+    if jb is not None:
+        return jax_call(jb, backend, data, device, "exponential", shape, backend.dtype(dtype))
+    m = DtypeArith(backend, dtype)
+    u = m.load(backend.uniform(data, (math.prod(shape),), dtype, 0.0, 1.0, device))
+    return xp.reshape(m.out(-m.log1p(-u)), shape)
+
+
+@sampler
+def exponential(
+    key: PortableKey, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+) -> Any:
+    """Standard exponentials: ``jax.random.exponential`` bit for bit, ``-log1p(-u)`` with ``u``
+    uniform in [0, 1) and XLA:CPU's ``log1p``."""
+    single(key, "exponential")
+    shape = as_shape(shape)
+    name = canonical(dtype, FLOAT_DTYPES)
+    target, dev, data = destination(key, xp, device)
+    target.dtype(name)
+    return exponential_values(target, data, shape, name, dev)

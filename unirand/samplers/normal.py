@@ -1,0 +1,32 @@
+"""``normal``: ``jax.random.normal`` as XLA:CPU computes it: ``sqrt(2) * erf_inv(u)``
+(:mod:`unirand.engine.normal_transform`), on the backend's engine or its proven fast path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.dtypes import FLOAT_DTYPES, canonical
+from ..keys.portable import PortableKey, destination, single
+from ..keys.validation import as_shape
+from .sampler import sampler
+
+__all__ = ["normal"]
+
+
+@sampler
+def normal(
+    key: PortableKey, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+) -> Any:
+    """Standard normals: ``jax.random.normal`` as XLA:CPU on x86-64 with FMA computes it.
+
+    ``sqrt(2) * erf_inv(u)`` with ``u`` uniform in ``[nextafter(-1, 0), 1)``, every operation of
+    XLA's ``erf_inv`` reproduced with exact rounding, so the bytes are the same on every
+    backend and device (float64: see docs/streams.md).
+    """
+    single(key, "normal")
+    shape = as_shape(shape)
+    name = canonical(dtype, FLOAT_DTYPES)
+    target, dev, data = destination(key, xp, device)
+    target.dtype(name)
+    return target.normal(data, shape, name, dev)
