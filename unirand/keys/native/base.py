@@ -21,6 +21,7 @@ from ...backends import by_name, resolve
 from .. import reuse
 from ..bridges import derived_jax_key, derived_numpy_generator, derived_torch_generator
 from ..payload import payload, to_json
+from .methods import NativeMethods
 
 __all__ = ["NativeKey", "convert"]
 
@@ -36,12 +37,14 @@ def convert(x: Any, own: str, xp: Any, device: Any) -> Any:
     return target.from_numpy(src.to_numpy(x), target.resolve_device(device))
 
 
-class NativeKey:
+class NativeKey(NativeMethods):
     """Abstract base of the native adapters: a ``unirand.Key`` over a library's own generator.
 
-    Subclasses are final and define ``shape``, ``impl``, ``library``, the samplers, ``split``,
-    ``fold_in``, ``_words`` (uint32 words of the key's stream, without consuming; used by the
-    derived bridges) and ``_payload`` (the plain-data form used by pickle and JSON).
+    Subclasses are final and define ``shape``, ``impl``, ``library``, ``split``, ``fold_in``,
+    ``_source`` and the sampler hooks of :class:`.methods.NativeMethods` (their library's own
+    draws; the samplers themselves are defined once there), ``_words`` (uint32 words of the
+    key's stream, without consuming; used by the derived bridges) and ``_payload`` (the
+    plain-data form used by pickle and JSON).
     """
 
     __slots__ = ("_consumed",)
@@ -74,6 +77,9 @@ class NativeKey:
             )
         if consume and reuse.ENABLED:
             reuse.consume(self, what)
+
+    def _deliver(self, x: Any, xp: Any, device: Any) -> Any:
+        return convert(x, self.library, xp, device)
 
     def _words(self, n: int) -> np.ndarray:
         raise NotImplementedError

@@ -17,23 +17,19 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...backends import by_name
-from ..validation import as_batch_shape
+from ..validation import as_batch_shape, as_fold_in_data, as_shape
 from .arguments import (
     check_axis,
     check_bool,
-    check_mode,
     check_p,
     choice_plan,
     float_bounds,
-    float_name,
     host_array,
     int_bounds,
-    int_name,
     population,
     trunc_plan,
-    uint_name,
 )
-from .base import NativeKey, convert
+from .base import NativeKey
 
 __all__ = ["JaxKey", "impls"]
 
@@ -126,191 +122,81 @@ class JaxKey(NativeKey):
         if isinstance(data, jax.Array) and data.shape == () and data.dtype == jnp.uint32:
             value: Any = data  # a traced loop index
         else:
-            from ..validation import as_fold_in_data
-
             value = np.uint32(as_fold_in_data(data))
         return JaxKey._wrap(jax.random.fold_in(self._k, value))
 
-    def bits(
-        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    # -- jax.random's samplers: every one is the library's own ------------------------------
+    def _source(self) -> Any:
+        return self._k
+
+    def _bits(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.bits``."""
-        self._single("bits")
-        out = jax.random.bits(self._k, _shape(shape), _dtype(uint_name(dtype)))
-        return convert(out, "jax", xp, device)
+        return jax.random.bits(k, shape, _dtype(name))
 
-    def uniform(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        minval: Any = 0.0,
-        maxval: Any = 1.0,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _uniform(self, k: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
         """``jax.random.uniform``."""
-        self._single("uniform")
-        dt = _dtype(float_name(dtype))
-        out = jax.random.uniform(self._k, _shape(shape), dt, minval, maxval)
-        return convert(out, "jax", xp, device)
+        return jax.random.uniform(k, shape, _dtype(name), lo, hi)
 
-    def normal(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _normal(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.normal``."""
-        self._single("normal")
-        out = jax.random.normal(self._k, _shape(shape), _dtype(float_name(dtype)))
-        return convert(out, "jax", xp, device)
+        return jax.random.normal(k, shape, _dtype(name))
 
-    def exponential(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _exponential(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.exponential``."""
-        self._single("exponential")
-        out = jax.random.exponential(self._k, _shape(shape), _dtype(float_name(dtype)))
-        return convert(out, "jax", xp, device)
+        return jax.random.exponential(k, shape, _dtype(name))
 
-    def gumbel(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _gumbel(self, k: Any, shape: tuple[int, ...], name: str, mode: str) -> Any:
         """``jax.random.gumbel``."""
-        self._single("gumbel")
-        dt = _dtype(float_name(dtype))
-        out = jax.random.gumbel(self._k, _shape(shape), dt, mode=check_mode(mode, "gumbel"))
-        return convert(out, "jax", xp, device)
+        return jax.random.gumbel(k, shape, _dtype(name), mode=mode)
 
-    def bernoulli(
-        self,
-        p: Any = 0.5,
-        shape: Any = None,
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _bernoulli(self, k: Any, p: Any, shape: Any, mode: str) -> Any:
         """``jax.random.bernoulli``."""
-        self._single("bernoulli")
-        shape = None if shape is None else _shape(shape)
-        out = jax.random.bernoulli(self._k, p, shape, mode=check_mode(mode, "bernoulli"))
-        return convert(out, "jax", xp, device)
+        return jax.random.bernoulli(k, p, None if shape is None else as_shape(shape), mode=mode)
 
-    def categorical(
-        self,
-        logits: Any,
-        axis: int = -1,
-        shape: Any = None,
-        *,
-        replace: bool = True,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
+    def _categorical(
+        self, k: Any, logits: Any, axis: Any, shape: Any, replace: Any, mode: str
     ) -> Any:
         """``jax.random.categorical``."""
-        self._single("categorical")
-        shape = None if shape is None else _shape(shape)
-        out = jax.random.categorical(
-            self._k, logits, axis, shape, replace, mode=check_mode(mode, "gumbel")
-        )
-        return convert(out, "jax", xp, device)
+        shape = None if shape is None else as_shape(shape)
+        return jax.random.categorical(k, logits, axis, shape, replace, mode=mode)
 
-    def randint(
-        self,
-        shape: Any,
-        minval: Any,
-        maxval: Any,
-        dtype: Any = "int32",
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _randint(self, k: Any, shape: tuple[int, ...], minval: Any, maxval: Any, name: str) -> Any:
         """``jax.random.randint`` (JAX's rules: bounds clipped to the dtype, ``maxval <=
         minval`` gives ``minval``); float and bool bounds are refused (JAX truncates floats)."""
-        self._single("randint")
-        shape, dt = _shape(shape), _int_dtype(int_name(dtype))
+        dt = _int_dtype(name)
         for arg, v in (("minval", minval), ("maxval", maxval)):
             _check_int_bound(v, arg)
-        out = jax.random.randint(self._k, shape, minval, maxval, dt)
-        return convert(out, "jax", xp, device)
+        return jax.random.randint(k, shape, minval, maxval, dt)
 
-    def permutation(
-        self,
-        x: Any,
-        axis: int = 0,
-        independent: bool = False,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """``jax.random.permutation``."""
-        self._single("permutation")
-        return convert(self._permute(x, axis, independent), "jax", xp, device)
-
-    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
-        """``jax.random.permutation(key, x, axis, independent=True)`` (JAX removed
-        ``jax.random.shuffle``; this is what it computed)."""
-        self._single("shuffle")
-        if population(x, "x") is not None:
-            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
-        return convert(self._permute(x, axis, True), "jax", xp, device)
-
-    def _permute(self, x: Any, axis: Any, independent: Any) -> Any:
+    def _permute(self, k: Any, x: Any, axis: Any, independent: Any) -> Any:
+        """``jax.random.permutation`` (shuffle: ``independent=True``; JAX removed
+        ``jax.random.shuffle``, this is what it computed)."""
         independent = check_bool(independent, "independent")
         n = population(x, "x")
         check_axis(axis, 1 if n is not None else max(np.ndim(x), 1))
         if n is None and np.ndim(x) == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
-        return jax.random.permutation(self._k, x, axis, independent)
+        return jax.random.permutation(k, x, axis, independent)
 
-    def choice(
-        self,
-        a: Any,
-        shape: Any = (),
-        replace: bool = True,
-        p: Any = None,
-        axis: int = 0,
-        *,
-        mode: str | None = None,
-        xp: Any = None,
-        device: Any = None,
+    def _choice(
+        self, k: Any, a: Any, shape: Any, replace: Any, p: Any, axis: Any, mode: Any
     ) -> Any:
         """``jax.random.choice``; a concrete ``p`` is checked first (see ``check_p``)."""
-        self._single("choice")
-        check_mode(mode, "choice")
         n = population(a, "a")
         a_shape = None if n is not None else tuple(np.shape(a))
         _, shape, n_inputs, n_draws = choice_plan(a_shape, n, shape, replace, axis)
         if p is not None and not isinstance(p, jax.core.Tracer):
             check_p(host_array(p), n_inputs, n_draws, bool(replace))
-        out = jax.random.choice(self._k, a, shape, bool(replace), p, axis, mode=mode)
-        return convert(out, "jax", xp, device)
+        return jax.random.choice(k, a, shape, bool(replace), p, axis, mode=mode)
 
-    def truncated_normal(
-        self,
-        lower: Any,
-        upper: Any,
-        shape: Any = None,
-        dtype: Any = "float32",
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _truncated_normal(self, k: Any, lower: Any, upper: Any, shape: Any, name: str) -> Any:
         """``jax.random.truncated_normal``; concrete bounds must be floats, not NaN, and
         ``lower < upper`` in ``dtype`` (JAX returns clipped garbage there)."""
-        self._single("truncated_normal")
-        name = float_name(dtype)
-        shape = None if shape is None else _shape(shape)
+        shape = None if shape is None else as_shape(shape)
         if not any(isinstance(v, jax.core.Tracer) for v in (lower, upper)):
             lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
             trunc_plan(lo, up, shape, name)
-        out = jax.random.truncated_normal(self._k, lower, upper, shape, _dtype(name))
-        return convert(out, "jax", xp, device)
+        return jax.random.truncated_normal(k, lower, upper, shape, _dtype(name))
 
 
 def _int_dtype(name: str) -> Any:
@@ -325,12 +211,6 @@ def _check_int_bound(value: Any, argument: str) -> None:
             raise TypeError(f"{argument} must have an integer dtype; got {value.dtype}")
     else:
         int_bounds(value, argument)
-
-
-def _shape(shape: Any) -> tuple[int, ...]:
-    from ..validation import as_shape
-
-    return as_shape(shape)
 
 
 def _dtype(name: str) -> Any:

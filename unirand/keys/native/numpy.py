@@ -17,32 +17,23 @@ Generator's own method, so ``as_key(SeedSequence(s))`` samples what
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from ...backends import by_name
-from ...math.xla_erf_inv import erf_inv_f64
+from ...backends import to_numpy
+from ...engine.dtypes import numpy_dtype
 from .arguments import (
-    categorical_plan,
     check_axis,
     check_bool,
     check_bounds,
     check_int_range,
-    check_mode,
     check_p,
     choice_plan,
-    float_bounds,
-    float_name,
     host_array,
     int_bounds,
-    int_name,
     population,
-    trunc_plan,
-    uint_name,
 )
-from .base import convert
 from .indexed import IndexedKey, restore_index
 
 __all__ = ["NumpyKey", "BIT_GENERATORS", "FOLD_TAG"]
@@ -190,195 +181,77 @@ class NumpyKey(IndexedKey):
         self._single("numpy_generator")
         return self._generator()
 
-    # -- samplers: the Generator's own methods ----------------------------------------------------
-    def bits(
-        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
-    ) -> Any:
-        """``Generator.integers(0, 2**w, shape, dtype=uintw)``."""
-        self._single("bits")
-        shape, name = _shape(shape), uint_name(dtype)
-        w = np.dtype(name).itemsize * 8
-        out = self._generator().integers(0, 2**w, size=shape, dtype=name)
-        return convert(out, "numpy", xp, device)
+    # -- the library's draws (NativeMethods defines the samplers over them) ------------------
+    def _source(self) -> np.random.Generator:
+        return self._generator()
 
-    def uniform(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        minval: Any = 0.0,
-        maxval: Any = 1.0,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _bits(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
+        """``Generator.integers(0, 2**w, shape, dtype=uintw)``."""
+        w = np.dtype(name).itemsize * 8
+        return gen.integers(0, 2**w, size=shape, dtype=name)
+
+    def _uniform(self, gen: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
         """``Generator.uniform`` (float64), ``minval + (maxval - minval) * random(dtype)``."""
-        self._single("uniform")
-        shape, name = _shape(shape), float_name(dtype)
         dt = _np_dtype(name)
-        lo, hi = np.asarray(minval, dt), np.asarray(maxval, dt)
+        lo, hi = np.asarray(lo, dt), np.asarray(hi, dt)
         check_bounds(shape, lo, hi)
-        gen = self._generator()
         if name == "float64":
             out = gen.uniform(lo, hi, size=shape)
         else:
             u = gen.random(shape, np.float32) if name == "float32" else _unit(gen, shape, dt)
             out = u if (lo == 0).all() and (hi == 1).all() else lo + (hi - lo) * u
-        return convert(np.asarray(out, dt), "numpy", xp, device)
+        return np.asarray(out, dt)
 
-    def normal(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _normal(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
         """``Generator.standard_normal`` (16-bit floats: float32 normals rounded)."""
-        self._single("normal")
-        shape, name = _shape(shape), float_name(dtype)
-        out = _native_float(self._generator().standard_normal, shape, name)
-        return convert(out, "numpy", xp, device)
+        return _native_float(gen.standard_normal, shape, name)
 
-    def exponential(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _exponential(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
         """``Generator.standard_exponential`` (16-bit floats: float32 values rounded)."""
-        self._single("exponential")
-        shape, name = _shape(shape), float_name(dtype)
-        out = _native_float(self._generator().standard_exponential, shape, name)
-        return convert(out, "numpy", xp, device)
+        return _native_float(gen.standard_exponential, shape, name)
 
-    def gumbel(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _gumbel(self, gen: Any, shape: tuple[int, ...], name: str, mode: str) -> Any:
         """``Generator.gumbel`` (float64, rounded to ``dtype``); ``mode`` is JAX's, unused."""
-        self._single("gumbel")
-        shape, name = _shape(shape), float_name(dtype)
-        check_mode(mode, "gumbel")
-        out = self._generator().gumbel(size=shape).astype(_np_dtype(name))
-        return convert(out, "numpy", xp, device)
+        return gen.gumbel(size=shape).astype(_np_dtype(name))
 
-    def bernoulli(
-        self,
-        p: Any = 0.5,
-        shape: Any = None,
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """``Generator.random(shape) < p`` (float64 uniforms); ``mode`` is JAX's, unused."""
-        self._single("bernoulli")
-        check_mode(mode, "bernoulli")
-        parr = _float_param(p, "p")
-        shape = tuple(parr.shape) if shape is None else _shape(shape)
-        check_bounds(shape, parr)
-        out = self._generator().random(shape) < parr
-        return convert(np.asarray(out), "numpy", xp, device)
+    # bernoulli: derived, ``Generator.random(shape) < p`` (float64 uniforms)
+    # categorical: derived, Gumbel-max over float64 ``Generator.gumbel`` noise
 
-    def categorical(
-        self,
-        logits: Any,
-        axis: int = -1,
-        shape: Any = None,
-        *,
-        replace: bool = True,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """Gumbel-max over ``Generator.gumbel`` noise, JAX's shape rules; int64 indices."""
-        self._single("categorical")
-        check_mode(mode, "gumbel")
-        arr = _float_param(logits, "logits").astype(np.float64)
-        axis, prefix, noise_shape, k = categorical_plan(tuple(arr.shape), axis, shape, replace)
-        gen = self._generator()
-        if replace:
-            noisy = gen.gumbel(size=noise_shape) + arr[(None,) * len(prefix)]
-            out = np.argmax(noisy, axis=len(prefix) + axis)
-        else:
-            noisy = np.moveaxis(arr + gen.gumbel(size=noise_shape), axis, -1)
-            top = np.argsort(-noisy, axis=-1, kind="stable")[..., :k]
-            out = np.moveaxis(top, -1, 0).reshape((*prefix, *top.shape[:-1]))
-        return convert(out.astype(np.int64), "numpy", xp, device)
-
-    def randint(
-        self,
-        shape: Any,
-        minval: Any,
-        maxval: Any,
-        dtype: Any = "int32",
-        *,
-        xp: Any = None,
-        device: Any = None,
+    def _randint(
+        self, gen: Any, shape: tuple[int, ...], minval: Any, maxval: Any, name: str
     ) -> Any:
         """``Generator.integers(minval, maxval, size=shape, dtype=dtype)``: ``maxval`` excluded.
 
         NumPy's rule, not JAX's clipping: bounds outside the dtype, or ``minval >= maxval``
         anywhere, raise ``ValueError`` (checked first, with the argument named).
         """
-        self._single("randint")
-        shape, name = _shape(shape), int_name(dtype)
         vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
         check_bounds(shape, vmin, vmax)
         check_int_range(vmin, vmax, name)
-        out = self._generator().integers(_exact(vmin), _exact(vmax), size=shape, dtype=name)
-        return convert(np.asarray(out), "numpy", xp, device)
+        return np.asarray(gen.integers(_exact(vmin), _exact(vmax), size=shape, dtype=name))
 
-    def permutation(
-        self,
-        x: Any,
-        axis: int = 0,
-        independent: bool = False,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _permute(self, gen: Any, x: Any, axis: Any, independent: Any) -> np.ndarray:
         """``Generator.permutation(x, axis=axis)`` (``x`` an int: of ``arange(x)``, int64);
         ``independent=True`` on an array: ``Generator.permuted(x, axis=axis)``."""
-        self._single("permutation")
-        return convert(self._permute(x, axis, independent), "numpy", xp, device)
-
-    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
-        """``permutation(x, axis, independent=True)``: ``Generator.permuted(x, axis=axis)``."""
-        self._single("shuffle")
-        if population(x, "x") is not None:
-            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
-        return convert(self._permute(x, axis, True), "numpy", xp, device)
-
-    def _permute(self, x: Any, axis: Any, independent: Any) -> np.ndarray:
         independent = check_bool(independent, "independent")
         n = population(x, "x")
         if n is not None:
             check_axis(axis, 1)
-            return self._generator().permutation(n)
+            return gen.permutation(n)
         arr = host_array(x)
         if arr.ndim == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
         axis = check_axis(axis, arr.ndim)
-        gen = self._generator()
         return gen.permuted(arr, axis=axis) if independent else gen.permutation(arr, axis=axis)
 
-    def choice(
-        self,
-        a: Any,
-        shape: Any = (),
-        replace: bool = True,
-        p: Any = None,
-        axis: int = 0,
-        *,
-        mode: str | None = None,
-        xp: Any = None,
-        device: Any = None,
+    def _choice(
+        self, gen: Any, a: Any, shape: Any, replace: Any, p: Any, axis: Any, mode: Any
     ) -> Any:
         """``Generator.choice(a, size=shape, replace=replace, p=p, axis=axis)``.
 
         ``p`` is checked first (unirand's wording, NumPy's tolerance); bfloat16 ``p`` is read
         as float32.  ``mode`` (JAX's Gumbel mode) is checked but not used.
         """
-        self._single("choice")
-        check_mode(mode, "choice")
         n = population(a, "a")
         arr = None if n is not None else host_array(a)
         axis, shape, n_inputs, n_draws = choice_plan(
@@ -390,48 +263,22 @@ class NumpyKey(IndexedKey):
             if parr.dtype.name == "bfloat16":
                 parr = parr.astype(np.float32)
             check_p(parr, n_inputs, n_draws, bool(replace))
-        out = self._generator().choice(
+        out = gen.choice(
             n if arr is None else arr, size=shape, replace=bool(replace), p=parr, axis=axis
         )
-        return convert(np.asarray(out), "numpy", xp, device)
+        return np.asarray(out)
 
-    def truncated_normal(
-        self,
-        lower: Any,
-        upper: Any,
-        shape: Any = None,
-        dtype: Any = "float32",
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """Derived (NumPy has no truncated normal): ``sqrt(2) * erf_inv(u)`` for float64
-        ``u = Generator.uniform(erf(lower / sqrt(2)), erf(upper / sqrt(2)), shape)``, rounded
-        to ``dtype`` and clipped into the open interval ``(lower, upper)`` of ``dtype``.
+    # truncated_normal: derived (NumPy has none), the inverse of a float64 ``Generator.uniform``
 
-        One uniform per value (no rejection loop); ``erf`` is ``math.erf`` on the bounds,
-        ``erf_inv`` XLA's float64 polynomial (``unirand._xla_math.erf_inv_f64``).
-        """
-        self._single("truncated_normal")
-        name = float_name(dtype)
-        lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
-        shape = trunc_plan(lo, up, shape, name)
-        dt = _np_dtype(name)
-        lo_d, up_d = lo.astype(dt), up.astype(dt)
-        a, b = (np.asarray(_erf(v.astype(np.float64) / _SQRT2), np.float64) for v in (lo_d, up_d))
-        u = np.asarray(self._generator().uniform(a, b, size=shape), np.float64)
-        z = np.where(u > 0, np.inf, -np.inf)  # erf_inv(+-1); the polynomial needs |u| < 1
-        inner = np.abs(u) < 1
-        z[inner] = erf_inv_f64(by_name("numpy").float64_ops(), u[inner])
-        out = (_SQRT2 * z).astype(dt)
-        low = np.nextafter(lo_d, np.asarray(np.inf, dt))
-        high = np.nextafter(up_d, np.asarray(-np.inf, dt))
-        out = np.minimum(np.maximum(out, low), high).astype(dt)
-        return convert(out, "numpy", xp, device)
+    # -- what the derivations need -------------------------------------------------------------
+    def _param(self, value: Any, argument: str) -> np.ndarray:
+        return _float_param(value, argument)
 
+    def _logits(self, logits: Any) -> np.ndarray:
+        return _float_param(logits, "logits").astype(np.float64)
 
-_SQRT2 = math.sqrt(2.0)
-_erf = np.frompyfunc(math.erf, 1, 1)
+    def _top_k(self, x: Any, k: int) -> np.ndarray:
+        return np.argsort(-x, axis=-1, kind="stable")[..., :k]
 
 
 def _exact(v: np.ndarray) -> Any:
@@ -439,14 +286,8 @@ def _exact(v: np.ndarray) -> Any:
     return int(v) if v.ndim == 0 else v
 
 
-def _shape(shape: Any) -> tuple[int, ...]:
-    from ..validation import as_shape
-
-    return as_shape(shape)
-
-
 def _np_dtype(name: str) -> Any:
-    return by_name("numpy").dtype(name)
+    return numpy_dtype(name)
 
 
 def _native_float(draw: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
@@ -464,8 +305,6 @@ def _unit(gen: np.random.Generator, shape: tuple[int, ...], dt: Any) -> np.ndarr
 
 
 def _float_param(value: Any, argument: str) -> np.ndarray:
-    from ...backends import to_numpy
-
     arr = np.asarray(to_numpy(value))
     if arr.dtype.kind not in "fiu":
         raise TypeError(f"{argument} must be a real number or array; got dtype {arr.dtype}")

@@ -25,26 +25,22 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...backends import by_name, to_numpy
 from ..bridges import derived_torch_generator
+from ..validation import as_shape
 from .arguments import (
-    categorical_plan,
     check_axis,
     check_bool,
     check_bounds,
     check_int_range,
-    check_mode,
     check_p,
     choice_plan,
     float_bounds,
-    float_name,
     host_array,
     int_bounds,
-    int_name,
     population,
     trunc_plan,
-    uint_name,
 )
-from .base import convert
 from .indexed import IndexedKey, restore_index
 
 __all__ = ["TorchKey", "derive_seed"]
@@ -173,142 +169,53 @@ class TorchKey(IndexedKey):
             return torch.Generator(device=device).manual_seed(self._m[1])
         return derived_torch_generator(self._words(2), device)
 
-    # -- samplers: torch's own ------------------------------------------------------------------
+    # -- the library's draws (NativeMethods defines the samplers over them) ------------------
+    def _source(self) -> torch.Generator:
+        return self._generator()
+
     def _empty(self, shape: tuple[int, ...], name: str) -> torch.Tensor:
         return torch.empty(shape, dtype=_DTYPES[name], device=self._m[0])
 
-    def bits(
-        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _bits(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
         """``random_(0, 2**w)`` on int64, cast; uint64: ``(hi << 32) | lo`` of two 32-bit draws."""
-        self._single("bits")
-        shape, name = _shape(shape), uint_name(dtype)
-        gen = self._generator()
         w = min(int(name[4:]), 32)
         if name == "uint64":
             two = torch.empty((*shape, 2), dtype=torch.int64, device=self._m[0])
             two.random_(0, 2**32, generator=gen)
-            out = ((two[..., 0] << 32) | two[..., 1]).view(torch.uint64)
-        else:
-            out = torch.empty(shape, dtype=torch.int64, device=self._m[0])
-            out = out.random_(0, 2**w, generator=gen).to(_DTYPES[name])
-        return convert(out, "torch", xp, device)
+            return ((two[..., 0] << 32) | two[..., 1]).view(torch.uint64)
+        out = torch.empty(shape, dtype=torch.int64, device=self._m[0])
+        return out.random_(0, 2**w, generator=gen).to(_DTYPES[name])
 
-    def uniform(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        minval: Any = 0.0,
-        maxval: Any = 1.0,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _uniform(self, gen: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
         """``Tensor.uniform_(minval, maxval)``; array bounds ``lo + (hi - lo) * uniform_(0, 1)``."""
-        self._single("uniform")
-        shape, name = _shape(shape), float_name(dtype)
         out = self._empty(shape, name)
-        if _is_number(minval) and _is_number(maxval):
-            out.uniform_(float(minval), float(maxval), generator=self._generator())
-        else:
-            lo, hi = (_tensor(v, out, "minval/maxval").to(out.dtype) for v in (minval, maxval))
-            check_bounds(shape, lo, hi)
-            out = lo + (hi - lo) * out.uniform_(0.0, 1.0, generator=self._generator())
-        return convert(out, "torch", xp, device)
+        if _is_number(lo) and _is_number(hi):
+            return out.uniform_(float(lo), float(hi), generator=gen)
+        lo, hi = (_tensor(v, out, "minval/maxval").to(out.dtype) for v in (lo, hi))
+        check_bounds(shape, lo, hi)
+        return lo + (hi - lo) * out.uniform_(0.0, 1.0, generator=gen)
 
-    def normal(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _normal(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
         """``torch.randn(shape, generator=...)``."""
-        self._single("normal")
-        shape, name = _shape(shape), float_name(dtype)
-        out = torch.randn(
-            shape, generator=self._generator(), dtype=_DTYPES[name], device=self._m[0]
-        )
-        return convert(out, "torch", xp, device)
+        return torch.randn(shape, generator=gen, dtype=_DTYPES[name], device=self._m[0])
 
-    def exponential(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
-    ) -> Any:
+    def _exponential(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
         """``Tensor.exponential_(1.0)``."""
-        self._single("exponential")
-        shape, name = _shape(shape), float_name(dtype)
-        out = self._empty(shape, name).exponential_(1.0, generator=self._generator())
-        return convert(out, "torch", xp, device)
+        return self._empty(shape, name).exponential_(1.0, generator=gen)
 
-    def gumbel(
-        self,
-        shape: Any = (),
-        dtype: Any = "float32",
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """``-log(exponential_(1.0))`` (torch has no Gumbel sampler); ``mode`` is unused."""
-        self._single("gumbel")
-        shape, name = _shape(shape), float_name(dtype)
-        check_mode(mode, "gumbel")
-        out = self._gumbel(self._generator(), shape, name)
-        return convert(out, "torch", xp, device)
+    # gumbel: derived (torch has no Gumbel sampler), ``-log(exponential_(1.0))``
+    # categorical: derived, Gumbel-max over that noise in the logits' dtype, ``torch.topk``
 
-    def _gumbel(self, gen: torch.Generator, shape: tuple[int, ...], name: str) -> torch.Tensor:
-        return -torch.log(self._empty(shape, name).exponential_(1.0, generator=gen))
-
-    def bernoulli(
-        self,
-        p: Any = 0.5,
-        shape: Any = None,
-        *,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _bernoulli(self, gen: Any, p: Any, shape: Any, mode: str) -> Any:
         """``torch.bernoulli(p broadcast to shape)`` as bool; ``mode`` is unused."""
-        self._single("bernoulli")
-        check_mode(mode, "bernoulli")
-        parr = _tensor(p, self._empty((), "float32"), "p")
-        shape = tuple(parr.shape) if shape is None else _shape(shape)
+        parr = self._param(p, "p")
+        shape = tuple(parr.shape) if shape is None else as_shape(shape)
         check_bounds(shape, parr)
         probs = torch.broadcast_to(parr, shape).contiguous()
-        out = torch.bernoulli(probs.clamp(0, 1).nan_to_num(0.0), generator=self._generator())
-        return convert(out.bool(), "torch", xp, device)
+        return torch.bernoulli(probs.clamp(0, 1).nan_to_num(0.0), generator=gen).bool()
 
-    def categorical(
-        self,
-        logits: Any,
-        axis: int = -1,
-        shape: Any = None,
-        *,
-        replace: bool = True,
-        mode: str = "low",
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
-        """Gumbel-max over ``-log(exponential_())`` noise, JAX's shape rules; int64 indices."""
-        self._single("categorical")
-        check_mode(mode, "gumbel")
-        arr = _tensor(logits, self._empty((), "float32"), "logits")
-        axis, prefix, noise_shape, k = categorical_plan(tuple(arr.shape), axis, shape, replace)
-        name = str(arr.dtype).rsplit(".", 1)[-1]
-        noise = self._gumbel(self._generator(), noise_shape, name)
-        if replace:
-            out = torch.argmax(noise + arr[(None,) * len(prefix)], dim=len(prefix) + axis)
-        else:
-            noisy = torch.movedim(arr + noise, axis, -1)
-            top = torch.topk(noisy, k, dim=-1).indices
-            out = torch.movedim(top, -1, 0).reshape((*prefix, *top.shape[:-1]))
-        return convert(out.to(torch.int64), "torch", xp, device)
-
-    def randint(
-        self,
-        shape: Any,
-        minval: Any,
-        maxval: Any,
-        dtype: Any = "int32",
-        *,
-        xp: Any = None,
-        device: Any = None,
+    def _randint(
+        self, gen: Any, shape: tuple[int, ...], minval: Any, maxval: Any, name: str
     ) -> Any:
         """``torch.randint(minval, maxval, shape, dtype=...)`` for integer bounds; array bounds
         (derived; torch.randint takes scalars): ``minval + r % (maxval - minval)`` with ``r``
@@ -318,84 +225,47 @@ class TorchKey(IndexedKey):
         ``minval >= maxval`` raise ``ValueError``.  torch.randint takes int64 bounds, so
         ``maxval`` must be below ``2**63`` (uint64 and int64 alike).
         """
-        self._single("randint")
-        shape, name = _shape(shape), int_name(dtype)
         vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
         check_bounds(shape, vmin, vmax)
         check_int_range(vmin, vmax, name)
         if np.any(vmax >= 2**63):
             raise ValueError(f"maxval must be below 2**63 on torch (int64 bounds); got {maxval!r}")
-        gen, where = self._generator(), self._m[0]
+        where = self._m[0]
         if vmin.ndim == 0 and vmax.ndim == 0:
-            out = torch.randint(
+            return torch.randint(
                 int(vmin), int(vmax), shape, generator=gen, dtype=_DTYPES[name], device=where
             )
-        else:
-            if np.any(vmax - vmin >= 2**63):
-                raise ValueError("array bounds on torch need maxval - minval < 2**63")
-            lo, span = (
-                torch.as_tensor(v.astype(np.int64), device=where) for v in (vmin, vmax - vmin)
-            )
-            r = torch.empty(shape, dtype=torch.int64, device=where).random_(generator=gen)
-            out = (lo + r % span).to(_DTYPES[name])
-        return convert(out, "torch", xp, device)
+        if np.any(vmax - vmin >= 2**63):
+            raise ValueError("array bounds on torch need maxval - minval < 2**63")
+        lo, span = (torch.as_tensor(v.astype(np.int64), device=where) for v in (vmin, vmax - vmin))
+        r = torch.empty(shape, dtype=torch.int64, device=where).random_(generator=gen)
+        return (lo + r % span).to(_DTYPES[name])
 
-    def permutation(
-        self,
-        x: Any,
-        axis: int = 0,
-        independent: bool = False,
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _permute(self, gen: Any, x: Any, axis: Any, independent: Any) -> torch.Tensor:
         """``torch.randperm(x)`` (``x`` an int); an array: ``x.index_select(axis,
         randperm(x.shape[axis]))``; ``independent=True`` on an n-d array (derived): each slice
         ordered by a stable ``argsort`` of float64 ``torch.rand(x.shape)`` along ``axis``."""
-        self._single("permutation")
-        return convert(self._permute(x, axis, independent), "torch", xp, device)
-
-    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
-        """``permutation(x, axis, independent=True)``."""
-        self._single("shuffle")
-        if population(x, "x") is not None:
-            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
-        return convert(self._permute(x, axis, True), "torch", xp, device)
-
-    def _permute(self, x: Any, axis: Any, independent: Any) -> torch.Tensor:
         independent = check_bool(independent, "independent")
         where = self._m[0]
         n = population(x, "x")
         if n is not None:
             check_axis(axis, 1)
-            return torch.randperm(n, generator=self._generator(), device=where)
+            return torch.randperm(n, generator=gen, device=where)
         t = _array(x, where)
         if t.ndim == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
         axis = check_axis(axis, t.ndim)
-        gen = self._generator()
         if t.ndim == 1 or not independent:  # 1-d: independent changes nothing, as in JAX
             return t.index_select(axis, torch.randperm(t.shape[axis], generator=gen, device=where))
         noise = torch.rand(tuple(t.shape), generator=gen, dtype=torch.float64, device=where)
         return torch.take_along_dim(t, torch.argsort(noise, dim=axis, stable=True), dim=axis)
 
-    def choice(
-        self,
-        a: Any,
-        shape: Any = (),
-        replace: bool = True,
-        p: Any = None,
-        axis: int = 0,
-        *,
-        mode: str | None = None,
-        xp: Any = None,
-        device: Any = None,
+    def _choice(
+        self, gen: Any, a: Any, shape: Any, replace: Any, p: Any, axis: Any, mode: Any
     ) -> Any:
         """Indices from torch's own samplers, then ``a.index_select(axis, ...)``: with ``p``
         ``torch.multinomial(p, k, replacement=replace)``; without, ``torch.randint(0, n, (k,))``
         (replace) or ``torch.randperm(n)[:k]``; ``k = prod(shape)``.  ``mode`` is not used."""
-        self._single("choice")
-        check_mode(mode, "choice")
         where = self._m[0]
         n = population(a, "a")
         arr = None if n is not None else _array(a, where)
@@ -405,8 +275,7 @@ class TorchKey(IndexedKey):
         probs = None
         if p is not None:
             check_p(host_array(p), n_inputs, n_draws, bool(replace))  # refuses integer p
-            probs = _tensor(p, self._empty((), "float32"), "p")
-        gen = self._generator()
+            probs = self._param(p, "p")
         if n_draws == 0:
             idx = torch.zeros(0, dtype=torch.int64, device=where)
         elif probs is not None:
@@ -416,21 +285,11 @@ class TorchKey(IndexedKey):
         else:
             idx = torch.randperm(n_inputs, generator=gen, device=where)[:n_draws]
         if arr is None:
-            return convert(idx.reshape(shape), "torch", xp, device)
+            return idx.reshape(shape)
         out = arr.index_select(axis, idx)
-        out = out.reshape((*arr.shape[:axis], *shape, *arr.shape[axis + 1 :]))
-        return convert(out, "torch", xp, device)
+        return out.reshape((*arr.shape[:axis], *shape, *arr.shape[axis + 1 :]))
 
-    def truncated_normal(
-        self,
-        lower: Any,
-        upper: Any,
-        shape: Any = None,
-        dtype: Any = "float32",
-        *,
-        xp: Any = None,
-        device: Any = None,
-    ) -> Any:
+    def _truncated_normal(self, gen: Any, lower: Any, upper: Any, shape: Any, name: str) -> Any:
         """Finite scalar bounds: ``torch.nn.init.trunc_normal_(empty, 0, 1, lower, upper)``
         (torch's rejection sampler).  Array or infinite bounds (derived; trunc_normal_ takes
         finite scalars): ``sqrt(2) * erfinv(a + (b - a) * u)`` in float64 with ``a, b =
@@ -438,18 +297,16 @@ class TorchKey(IndexedKey):
         (an infinite bound: the dtype's largest finite value).  Both clamp to the closed
         interval ``[lower, upper]``.
         """
-        self._single("truncated_normal")
-        name = float_name(dtype)
         lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
         shape = trunc_plan(lo, up, shape, name)
-        gen, where = self._generator(), self._m[0]
+        where = self._m[0]
         out = self._empty(shape, name)
         if lo.ndim == 0 and up.ndim == 0 and np.isfinite(lo) and np.isfinite(up):
             with warnings.catch_warnings():
                 # torch's warning for bounds beyond 2 std predates its exact rejection sampler
                 warnings.filterwarnings("ignore", "mean is more than 2 std", UserWarning)
                 torch.nn.init.trunc_normal_(out, 0.0, 1.0, float(lo), float(up), generator=gen)
-            return convert(out, "torch", xp, device)
+            return out
         dt = out.dtype
         lo_t, up_t = (
             torch.as_tensor(v, dtype=dt, device=where).to(torch.float64)
@@ -461,7 +318,17 @@ class TorchKey(IndexedKey):
         big = torch.finfo(dt).max  # an infinite bound clamps to the dtype's finite range
         lo_c, up_c = (torch.nan_to_num(v, neginf=-big, posinf=big) for v in (lo_t, up_t))
         z = torch.minimum(torch.maximum(z, lo_c), up_c)
-        return convert(z.to(dt), "torch", xp, device)
+        return z.to(dt)
+
+    # -- what the derivations need -------------------------------------------------------------
+    def _param(self, value: Any, argument: str) -> torch.Tensor:
+        return _tensor(value, self._empty((), "float32"), argument)
+
+    def _logits(self, logits: Any) -> torch.Tensor:
+        return self._param(logits, "logits")
+
+    def _top_k(self, x: Any, k: int) -> torch.Tensor:
+        return torch.topk(x, k, dim=-1).indices
 
 
 _SQRT2 = math.sqrt(2.0)
@@ -471,15 +338,7 @@ def _array(value: Any, where: str) -> torch.Tensor:
     """``value`` (a tensor, a NumPy/JAX array or a list) as a tensor on the key's device."""
     if isinstance(value, torch.Tensor):
         return value.to(where)
-    from ...backends import by_name
-
     return by_name("torch").from_numpy(host_array(value), torch.device(where))
-
-
-def _shape(shape: Any) -> tuple[int, ...]:
-    from ..validation import as_shape
-
-    return as_shape(shape)
 
 
 def _is_number(x: Any) -> bool:
@@ -497,8 +356,6 @@ def _tensor(value: Any, like: torch.Tensor, argument: str) -> torch.Tensor:
         if t.dtype == torch.bool or t.is_complex():
             raise TypeError(f"{argument} must be a real number or array; got dtype {t.dtype}")
         return t if t.is_floating_point() else t.to(like.dtype)
-    from ...backends import by_name, to_numpy
-
     a = np.asarray(to_numpy(value))
     if a.dtype.kind not in "fiu":
         raise TypeError(f"{argument} must be a real number or array; got dtype {a.dtype}")
