@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from unirand import _cell, _golden, _plan, _pytest_plugin
-from unirand._targets import Target, discover, parse_names
+from unirand import _pytest_plugin
+from unirand.report import cell as _cell, golden as _golden, plan as _plan
+from unirand.report.targets import Target, discover, parse_names
 
 XFAILS = Path(__file__).resolve().parent / "xfails"
 #: what an xfail line may expect instead of bitwise equality (besides ``ulp<=N``)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from unirand import _cell
-from unirand._targets import Target
+from unirand.report import cell as _cell
+from unirand.report.targets import Target
 
 
 def test_golden_case(

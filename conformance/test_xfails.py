@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from unirand import _golden, _plan
-from unirand._claims import claim
-from unirand._targets import KNOWN, Target
+from unirand.report import golden as _golden, plan as _plan
+from unirand.report.claims import claim
+from unirand.report.targets import KNOWN, Target
 
 COLUMNS = list(_plan.plan(_golden.load_all()[1]))
 #: every kind of row the report can have, on a CPU and on a GPU, installed or not

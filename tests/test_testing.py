@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import unirand
-from unirand._ulp import compare, ulp_distance
+from unirand.report.ulp import compare, ulp_distance
 from unirand.testing import assert_same_stream, targets
 
 ROOT = Path(__file__).resolve().parent.parent

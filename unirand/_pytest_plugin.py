@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
     backends = config.getoption("--unirand-backends", None)
     devices = config.getoption("--unirand-devices", None)
     if backends or devices:
-        from unirand import _targets, testing
+        from unirand import testing
+        from unirand.report import targets as _targets
 
         names = _targets.parse_names(backends)
         unknown = sorted(set(names or ()) - set(_targets.KNOWN))

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ._targets import KNOWN, Target, discover, parse_names
-from ._ulp import Diff, as_real, bitwise_equal, compare, describe, ulp_distance
+from .report.targets import KNOWN, Target, discover, parse_names
+from .report.ulp import Diff, as_real, bitwise_equal, compare, describe, ulp_distance
 
 __all__ = ["Target", "assert_same_stream", "targets"]
 

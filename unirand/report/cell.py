@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _golden
-from ._targets import Target
-from ._ulp import Diff, compare
+from . import golden as _golden
+from .targets import Target
+from .ulp import Diff, compare
 
 __all__ = [
     "BASELINE",
@@ -37,7 +37,7 @@ BASELINE = Target("numpy")
 
 
 def _host(x: Any) -> np.ndarray:
-    from .backends import to_numpy
+    from ..backends import to_numpy
 
     return np.asarray(to_numpy(x))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from ._targets import Target
+from .targets import Target
 
 __all__ = ["Claim", "claim"]
 

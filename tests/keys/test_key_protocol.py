@@ -150,7 +150,7 @@ def test_adapter_docs_examples_run():
 
     pytest.importorskip("torch")
     pytest.importorskip("jax")
-    docs = Path(__file__).resolve().parent.parent / "docs"
+    docs = Path(__file__).resolve().parents[2] / "docs"
     for page in ("adapter_numpy.md", "adapter_torch.md", "adapter_jax.md", "adapters.md"):
         for block in re.findall(r"```python\n(.*?)```", (docs / page).read_text(), re.S):
             scope: dict = {}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from unirand import _cell
-from unirand._claims import claim
-from unirand._conformance import _verdict
-from unirand._targets import Target
-from unirand._ulp import compare, mixed_error
+from unirand.report import cell as _cell
+from unirand.report.claims import claim
+from unirand.report.conformance import _verdict
+from unirand.report.targets import Target
+from unirand.report.ulp import compare, mixed_error
 
 
 def test_mixed_error_is_absolute_below_one_and_relative_above():

@@ -1,8 +1,8 @@
 """The conformance report: golden vectors and a cross-check on every target, as one matrix.
 
-Rows are targets (:mod:`unirand._targets`), columns are functions/dtypes found in the golden
-vectors (:func:`unirand._golden.column`), a cell is measured by :mod:`unirand._cell` and
-judged against what the docs claim (:mod:`unirand._claims`).  Cells are independent jobs;
+Rows are targets (:mod:`unirand.report.targets`), columns are functions/dtypes found in the golden
+vectors (:func:`unirand.report.golden.column`), a cell is measured by :mod:`unirand.report.cell` and
+judged against what the docs claim (:mod:`unirand.report.claims`).  Cells are independent jobs;
 they run in worker processes when more than one CPU is available (compiling JAX's kernels for
 every shape dominates the run time) and the result is the same either way.  The report is a
 plain dict whose layout is ``SCHEMA`` (documented in docs/conformance.md).
@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-from . import _golden
-from ._cell import failed_cell, run_cell, template
-from ._claims import Claim, claim
-from ._plan import JAX_SHAPES, Options, absent, keep, plan, select
-from ._targets import KNOWN, Target, discover, installed, version
-from ._version import __version__
+from .._version import __version__
+from . import golden as _golden
+from .cell import failed_cell, run_cell, template
+from .claims import Claim, claim
+from .plan import JAX_SHAPES, Options, absent, keep, plan, select
+from .targets import KNOWN, Target, discover, installed, version
 
 __all__ = ["SCHEMA", "Options", "build_report"]
 

@@ -1,6 +1,6 @@
 """What the conformance report runs: its options, its columns and the cases of each cell.
 
-Columns come from the golden vectors (:func:`unirand._golden.column`); which cases a cell
+Columns come from the golden vectors (:func:`unirand.report.golden.column`); which cases a cell
 replays depends on the target (JAX compiles per shape, so its rows replay a few shapes unless
 ``full``) and on ``quick``.  The pytest suite in ``conformance/`` selects with the same rules.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import _golden
-from ._targets import Target
+from . import golden as _golden
+from .targets import Target
 
 __all__ = [
     "DEFAULT_SIZE",

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 import unirand
-from unirand import _cell, _golden, _plan
 from unirand.__main__ import main
-from unirand._progress import Progress
-from unirand._render import render
-from unirand._targets import Target, discover
+from unirand.report import cell as _cell, golden as _golden, plan as _plan
+from unirand.report.progress import Progress
+from unirand.report.render import render
+from unirand.report.targets import Target, discover
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CELL_KEYS = {
     "status",
     "ok",

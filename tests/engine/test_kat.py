@@ -11,12 +11,7 @@ from _backends import backend_params, load, to_numpy
 from unirand.backends import resolve
 from unirand.engine.threefry import threefry2x32
 
-KAT = (
-    Path(__file__).resolve().parent.parent
-    / "conformance"
-    / "vectors"
-    / "random123_threefry2x32.kat"
-)
+KAT = Path(__file__).resolve().parents[2] / "conformance" / "vectors" / "random123_threefry2x32.kat"
 
 
 def _rows():

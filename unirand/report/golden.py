@@ -60,8 +60,8 @@ __all__ = [
 
 
 def _folder() -> Path | None:
-    here = Path(__file__).resolve().parent
-    for folder in (here / "_vectors", here.parent / "conformance" / "vectors"):
+    package = Path(__file__).resolve().parent.parent  # unirand/
+    for folder in (package / "_vectors", package.parent / "conformance" / "vectors"):
         if (folder / VECTOR_FILE).is_file():
             return folder
     return None
