@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["check_key", "fold_in", "key", "key_data", "other", "split", "wrap_key_data"]
 
-KeyT = TypeVar("KeyT", bound=Key)
+#: any key kind: split and fold_in give keys of the kind they are given
+KeyT = TypeVar("KeyT")
 
 _IMPLS = ("threefry2x32",)
 

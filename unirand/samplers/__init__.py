@@ -1,0 +1,1 @@
+"""Samplers: one module per jax.random family, each written once for every backend."""
