@@ -1,1 +1,3 @@
+"""The package version, read by the build (hatch) and by the report."""
+
 __version__ = "0.1.0"

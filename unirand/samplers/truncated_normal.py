@@ -3,7 +3,7 @@
 JAX (jax 0.10.2): ``a = erf(lower / sqrt2)``, ``b = erf(upper / sqrt2)`` (all in the dtype),
 ``u = uniform(key, shape, dtype, a, b)``, ``out = sqrt2 * erf_inv(u)`` clipped to
 ``[nextafter(lower, inf), nextafter(upper, -inf)]``.  The bounds' part (``erf``, ``nextafter``)
-is computed once on the host with XLA's ``erf`` (:mod:`unirand._xla_erf`), as XLA's fused
+is computed once on the host with XLA's ``erf`` (:mod:`unirand.math.xla_erf`), as XLA's fused
 kernel does it (``/ sqrt2`` is a multiply by the folded reciprocal; see docs/samplers.md); the
 per-value part is ``uniform`` and the ``normal`` transform of every backend (FMA-exact
 ``uniform``, XLA's ``erf_inv``).  float64 uses the C library's ``erf`` (as XLA:CPU) on the

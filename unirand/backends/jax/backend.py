@@ -1,11 +1,12 @@
-"""JAX: native ``jax.random`` for threefry2x32, and keys as pytrees.
+"""JAX: native ``jax.random`` for threefry2x32 where it is the specification, else the engine.
 
 ``jax.random`` *is* the specification, so on JAX the key operations and samplers call it
 directly (one compiled kernel, fastest, traceable) on the key data, always in partitionable
 mode whatever the process-wide flag says.  The golden-vector tests check this path and the
-reference engine (``unirand.threefry``) on ``jax.numpy`` against the same bytes.
+reference engine (``unirand.engine.threefry``) on ``jax.numpy`` against the same bytes.
 
 Without ``jax_enable_x64`` JAX has no 64-bit types: uint64 bits and float64 uniforms raise.
+Keys become JAX pytrees in :mod:`unirand.keys.pytree` (this module knows nothing of keys).
 """
 
 from __future__ import annotations

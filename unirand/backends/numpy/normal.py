@@ -1,6 +1,6 @@
 """NumPy's fast float32 ``erf_inv``: XLA:CPU's operations kept in float64 work buffers.
 
-Why: :func:`unirand._xla_math.erf_inv_f32_by_branch` over :class:`NumpyFloat32Ops` allocates,
+Why: :func:`unirand.math.xla_erf_inv.erf_inv_f32_by_branch` over :class:`NumpyFloat32Ops` allocates,
 upcasts and downcasts around every one of its ~20 emulated FMAs.  Here every float32 value lives
 in a float64 buffer (exactly), so each step is a few same-dtype passes over a cache-sized chunk:
 
@@ -10,16 +10,16 @@ in a float64 buffer (exactly), so each step is a few same-dtype passes over a ca
 * ``fma(a, b, c)``: ``s = a*b + c`` in float64 (the product of two float32 values is exact, the
   sum rounded once), then rounded to float32.  That double rounding equals the FMA's single
   rounding unless the float64 sum is inexact *and* lies exactly halfway between two float32
-  values (:func:`unirand._fma.float32_ties`).
+  values (:func:`unirand.math.fma.float32_ties`).
 
-Two modes.  *checked* (any input): every FMA's sum is tested for such a tie (TwoSum on the rare
+Two modes. *checked* (any input): every FMA's sum is tested for such a tie (TwoSum on the rare
 midpoints tells inexact from exact), and elements that met one are recomputed with the reference
-:func:`unirand._xla_math.erf_inv_f32_by_branch`.  *fast* (no test): only for the uniforms that
-``normal`` draws, ``k * 2**-(m-1) + nextafter(-1, 0)`` for the dtype's ``m`` mantissa bits:
+:func:`unirand.math.xla_erf_inv.erf_inv_f32_by_branch`. *fast* (no test): only for the uniforms
+that ``normal`` draws, ``k * 2**-(m-1) + nextafter(-1, 0)`` for the dtype's ``m`` mantissa bits:
 2**23 values for float32, 1024 and 128 for float16 and bfloat16; running the checked mode on
-every one of them finds no inexact tie in any FMA (``tests/math/test_fma.py``, exhaustive, 0.5 s),
-so the fast mode is exact there.  Branches (``log1p``'s two, ``erf_inv``'s tail) are evaluated
-only on the elements that take them, gathered by index (faster than boolean masks).
+every one of them finds no inexact tie in any FMA (``tests/math/test_fma.py``, exhaustive, 0.5
+s), so the fast mode is exact there. Branches (``log1p``'s two, ``erf_inv``'s tail) are
+evaluated only on the elements that take them, gathered by index (faster than boolean masks).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class Workspace:
 
     # -- XLA's log1p, erf_inv ------------------------------------------------------------------
     def log1p_small(self, a: np.ndarray, out: np.ndarray, idx: np.ndarray) -> None:
-        """XLA's ``log1p`` for ``|a| < sqrt(2) - 1`` (:func:`_xla_math.log1p_small`)."""
+        """XLA's ``log1p`` for ``|a| < sqrt(2) - 1`` (:func:`unirand.math.xla_log.log1p_small`)."""
         n = a.shape[0]
         a2, d, num = (b[:n] for b in self.f[1:4])
         np.multiply(a, a, out=a2)
@@ -129,7 +129,8 @@ class Workspace:
         self.round(out, out)
 
     def log_f32(self, t: np.ndarray, out: np.ndarray, idx: np.ndarray) -> None:
-        """XLA:CPU's float32 ``log`` (Cephes/Eigen ``plog_float``; :func:`_xla_math.log_f32`)."""
+        """XLA:CPU's float32 ``log`` (Cephes/Eigen ``plog_float``;
+        :func:`unirand.math.xla_log.log_f32`)."""
         n = t.shape[0]
         e, x, x2, x3, y, y1, y2 = (b[:n] for b in self.f[1:8])
         np.maximum(t, _TINY, out=t)
@@ -257,7 +258,7 @@ def workspace(size: int, checked: bool) -> Workspace:
 
 def erf_inv_f32(ops: Float32Ops, x: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
     """``erf_inv`` of any float32 ``x`` (1-D) as float32, equal to
-    :func:`unirand._xla_math.erf_inv_f32_by_branch` over ``ops`` (ties recomputed by it)."""
+    :func:`unirand.math.xla_erf_inv.erf_inv_f32_by_branch` over ``ops`` (ties recomputed by it)."""
     n = x.shape[0]
     ws = workspace(min(n, chunk), checked=True)
     x64 = np.asarray(x, _F64)
