@@ -15,13 +15,41 @@ entry ``>= u`` (the comparison in double).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from ._cpu_args import np_dtype
+from ._cpu_args import FLOATS, dtype_of, np_dtype, to_dtype
 from ._cpu_continuous import exponential
 from ._cpu_uniform import doubles
 from ._libstdcxx_sort import topk
 from ._mt19937 import MT19937
+
+
+def weights(p: Any, dtype: Any) -> tuple[np.ndarray, str]:
+    """The weight tensor torch would get, ``torch.tensor(p, dtype=dtype)``: values rounded to
+    ``dtype`` (default: ``p``'s own float dtype, else float32), and the dtype's name."""
+    if dtype is not None:
+        name = dtype_of(dtype, FLOATS, "multinomial")
+    else:
+        try:
+            name = dtype_of(getattr(p, "dtype", None), FLOATS, "multinomial")
+        except TypeError:
+            name = "float32"
+    try:
+        probs = np.asarray(p, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"p must be an array of numbers; got {p!r}") from None
+    return to_dtype(probs, name), name
+
+
+def sample(
+    eng: MT19937, probs: np.ndarray, n_sample: int, replacement: bool, name: str
+) -> np.ndarray:
+    """``torch.multinomial``: one sample, or no replacement, is the exponential race."""
+    if replacement and n_sample > 1:
+        return with_replacement(eng, probs, n_sample, name)
+    return without_replacement(eng, probs, n_sample, name)
 
 
 def check_probs(probs: np.ndarray, n_sample: int, replacement: bool) -> None:

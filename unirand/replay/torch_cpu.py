@@ -21,9 +21,6 @@ and in whether the kernels' multiply-adds are fused (``_cpu_fused``).
 
 from __future__ import annotations
 
-import os
-import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +52,7 @@ from ._cpu_state import (
     pack as _pack,
     unpack as _unpack,
 )
+from ._locks import StateLock
 from ._mt19937 import MT19937
 
 __all__ = ["DEFAULT_SEED", "RANDPERM_SMALL_N_LIMIT", "STATE_SIZE", "TorchCPUGenerator"]
@@ -65,9 +63,6 @@ RANDPERM_SMALL_N_LIMIT = SMALL_N_LIMIT
 _U64 = 2**64
 #: a kernel: (engine copy to draw from, cached normal) -> (result, cached normal after)
 _Kernel = Callable[[MT19937, "float | None"], "tuple[np.ndarray, float | None]"]
-
-# Every live replica, so that a forked child can replace their locks (see _after_fork).
-_LIVE: weakref.WeakSet[TorchCPUGenerator] = weakref.WeakSet()
 
 
 class TorchCPUGenerator:
@@ -87,8 +82,7 @@ class TorchCPUGenerator:
                 f"got {cpu_capability!r}"
             )
         self.cpu_capability = cpu_capability
-        self._lock = threading.RLock()
-        _LIVE.add(self)
+        self._lock = StateLock()
         self.manual_seed(seed)
 
     # -- state ---------------------------------------------------------------------------------
@@ -389,47 +383,13 @@ class TorchCPUGenerator:
         ``p`` is a 1-d or 2-d array of weights; ``dtype`` is the float dtype of the tensor
         torch is given (default: ``p``'s own float dtype, else float32 as ``torch.tensor``).
         """
-        name = _weights_dtype(p, dtype)
+        probs, name = _cpu_multinomial.weights(p, dtype)
         target = as_xp(xp)
-        try:
-            probs = np.asarray(p, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"p must be an array of numbers; got {p!r}") from None
-        probs = to_dtype(probs, name)
         count = integer(num_samples, "num_samples")
         if not isinstance(replacement, (bool, np.bool_)):
             raise TypeError(f"replacement must be a bool; got {replacement!r}")
         _cpu_multinomial.check_probs(probs, count, bool(replacement))
         check_target(target, "int64")
-        # torch takes the exponential race for one sample even with replacement
-        draw = (
-            _cpu_multinomial.with_replacement
-            if replacement and count > 1
-            else _cpu_multinomial.without_replacement
-        )
-        out = self._draws(lambda eng: draw(eng, probs, count, name))
+        repl = bool(replacement)
+        out = self._draws(lambda eng: _cpu_multinomial.sample(eng, probs, count, repl, name))
         return emit(out, target)
-
-
-def _weights_dtype(p: Any, dtype: Any) -> str:
-    if dtype is not None:
-        return dtype_of(dtype, FLOATS, "multinomial")
-    own = getattr(p, "dtype", None)
-    if own is not None:
-        try:
-            return dtype_of(own, FLOATS, "multinomial")
-        except TypeError:
-            pass
-    return "float32"
-
-
-def _after_fork() -> None:
-    """In a forked child, give every replica a fresh lock: one held by another thread of the
-    parent at the fork would otherwise never be released (that thread does not exist here).
-    The state itself is always complete (it is published in one assignment)."""
-    for generator in list(_LIVE):
-        generator._lock = threading.RLock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork)
