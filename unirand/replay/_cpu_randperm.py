@@ -10,7 +10,7 @@ Two shuffles, by ``n``:
 The draws are vectorised (NumPy's MT19937); the swaps are a sequential chain.  With Numba the
 chain runs compiled (``_numba_kernels``).  Without it, the forward shuffle runs as an exact
 NumPy formulation (:func:`forward_numpy`, a few array passes) and the inside-out one as a
-Python loop (about a minute for ``n = 2**28``).  Tiny ``n`` use a Python loop (no compile).
+Python loop (minutes for ``n = 214748364``).  Tiny ``n`` use a Python loop (no compile).
 """
 
 from __future__ import annotations
@@ -73,16 +73,19 @@ def forward_numpy(words: np.ndarray) -> np.ndarray:
     """
     n = words.size + 1
     idx = np.int32 if n < 2**31 else np.int64
-    steps = np.arange(n, dtype=np.int64)
-    target = np.empty(n, dtype=np.int64)
-    np.remainder(words, n - steps[:-1], out=target[:-1])
-    target[:-1] += steps[:-1]
-    target[-1] = n - 1
-    key = target * n + steps  # distinct keys: (target, step) order is a plain sort
+    key = np.empty(n, dtype=np.int64)  # target * n + step: distinct, so a plain sort orders
+    key[:-1] = np.arange(n, 1, -1, dtype=np.int64)  # n - step
+    np.remainder(words, key[:-1], out=key[:-1])  # z
+    key[:-1] += np.arange(n - 1, dtype=np.int64)  # target = step + z
+    key[-1] = n - 1  # the virtual last step
+    target = key.astype(idx)
+    key *= n
+    key += np.arange(n, dtype=np.int64)
     key.sort()
-    grp, st = np.divmod(key, n)
+    st = (key % n).astype(idx)  # steps in (target, step) order
+    key //= n
+    grp = key.astype(idx)  # their targets
     del key
-    grp, st = grp.astype(idx), st.astype(idx)
     same = grp[1:] == grp[:-1]  # st[k + 1] follows st[k] in the same target group
     q = np.full(n, -1, dtype=idx)
     q[st[1:][same]] = st[:-1][same]
@@ -91,17 +94,20 @@ def forward_numpy(words: np.ndarray) -> np.ndarray:
     ends = np.flatnonzero(np.append(~same, True))
     last, x = st[ends], grp[ends]
     before = np.where(np.append(False, same)[ends], st[ends - 1], -1)
+    del st, grp, same, ends
     prev = np.where(last == x, before, last)
     ptr = np.arange(n, dtype=idx)
     has = prev >= 0
     ptr[x[has]] = prev[has]
-    active = np.flatnonzero(ptr != np.arange(n, dtype=idx))
+    del last, x, before, prev, has
+    active = np.flatnonzero(ptr != np.arange(n, dtype=idx)).astype(idx)
     while active.size:  # pointer doubling to the roots: A = ptr
         hop = ptr[ptr[active]]
         moved = hop != ptr[active]
         ptr[active] = hop
         active = active[moved]
-    return np.where(q >= 0, ptr[np.maximum(q, 0)], target).astype(np.int64)
+    out = np.where(q >= 0, ptr[np.maximum(q, 0)], target)
+    return out.astype(np.int64, copy=False)
 
 
 def inside_out(eng: MT19937, n: int) -> np.ndarray:
