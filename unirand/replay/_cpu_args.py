@@ -138,5 +138,5 @@ def float64_to_dtype(x: np.ndarray, name: str) -> np.ndarray:
     lo, hi = -(2.0 ** (width - 1)), 2.0 ** (width - 1)
     ok = (x >= lo) & (x < hi)  # False for NaN
     wide = np.where(ok, x, 0.0).astype(np.int64 if width == 64 else np.int32)
-    wide[~ok] = np.iinfo(wide.dtype).min
+    wide[~ok] = -(2 ** (width - 1))  # the integer indefinite
     return wide.astype(np_dtype(name))

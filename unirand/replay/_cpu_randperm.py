@@ -87,7 +87,7 @@ def forward_numpy(words: np.ndarray) -> np.ndarray:
     grp = key.astype(idx)  # their targets
     del key
     same = grp[1:] == grp[:-1]  # st[k + 1] follows st[k] in the same target group
-    q = np.full(n, -1, dtype=idx)
+    q: np.ndarray = np.full(n, -1, dtype=idx)
     q[st[1:][same]] = st[:-1][same]
     # prev(x): the last step < x in target group x (the group's last member, unless that is
     # step x itself, then the one before it)
