@@ -26,7 +26,7 @@ How to run
     ``--check`` regenerates in memory and exits 1 if a file on disk differs.  The output is
     deterministic (no dates, sorted keys).  ``--large`` adds ``randperm(214748364)`` (torch's
     64-bit inside-out shuffle: about a minute and 2 GB) to the distributions file; the file
-    in the repository was written with it.
+    in the repository was written with it, so check it with ``--check --large``.
 
 Change policy
     The output files are never edited by hand.  A change of an expected value needs a new
