@@ -12,7 +12,7 @@ call's Philox offset before and after, ``get_state()`` after, and its output: th
 whole tensor's bytes plus the exact bytes of a sample of elements (the first and last, those
 around every multiple of the one-wave thread count, and a spread).  The sizes are chosen around
 this GPU's one-wave thread count, so every file exercises the grid-stride lanes of its own card.
-``tests/test_replay_torch_cuda.py`` replays each file it finds: ``rand`` and ``randint`` must
+``tests/replay/test_replay_torch_cuda.py`` replays each file it finds: ``rand`` and ``randint`` must
 match the SHA-256 and the samples bit for bit, ``randn`` the samples within the documented bound.
 """
 

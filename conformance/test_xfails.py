@@ -1,4 +1,4 @@
-"""The xfail lists say what unirand/_claims.py says, the report's source of truth."""
+"""The xfail lists say what unirand/report/claims.py says, the report's source of truth."""
 
 from __future__ import annotations
 

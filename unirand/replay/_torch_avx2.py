@@ -18,7 +18,7 @@ so ``RN32(a*b + c)`` is ``float32(a*b + c)`` computed in float64 whenever that f
 not land exactly halfway between two float32 values (the double-rounding case).  The inputs are
 24-bit uniforms, so each function has only 2**24 possible inputs: :func:`mismatches` compares
 the fast evaluation with the literal one using exact FMAs (round-to-odd) on any set of inputs;
-run on all 2**24 of them (``UNIRAND_EXHAUSTIVE=1`` in ``tests/test_replay_torch_cpu.py``) it
+run on all 2**24 of them (``UNIRAND_EXHAUSTIVE=1`` in ``tests/replay/test_replay_torch_avx2.py``) it
 finds no difference, so the fast path is exact for every input (see docs/replay.md).
 """
 

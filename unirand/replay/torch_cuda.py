@@ -24,14 +24,14 @@ Sources: ``aten/src/ATen/native/cuda/DistributionTemplates.h`` (``calc_execution
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..engine.dtypes import canonical
 from ..keys.validation import as_seed, as_shape, size_of
-from ..math import fma as _fma
+from ._curand import KINDS
+from ._locks import StateLock
 from ._philox import philox4x32
 
 __all__ = [
@@ -61,115 +61,6 @@ RANDN_REL_ERROR_FLOAT64 = 16 * 2.0**-52
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 _INTS = ("int8", "int16", "int32", "int64", "uint8")
 _X64 = ("float64", "int64")
-
-# cuRAND's constants (curand_kernel.h): CURAND_2POW32_INV = 2.3283064e-10f is exactly 2**-32 in
-# float32, and CURAND_2POW32_INV_2PI = 2.3283064e-10f * 6.2831855f is float32(2pi) * 2**-32.
-_INV32 = np.float32(2.0**-32)
-_HALF_INV32 = np.float32(2.0**-33)
-_INV32_2PI = np.float32(np.float32(2 * np.pi) * np.float64(2.0**-32))
-_HALF_INV32_2PI = np.float32(_INV32_2PI / np.float32(2))
-_INV53 = 2.0**-53
-_HALF_INV53 = 2.0**-54
-
-
-def _bitcast(x: Any, name: str) -> Any:
-    return x.view(name)
-
-
-def _u53(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """cuRAND's 53-bit integer from two words: ``x ^ (y << 21)`` (``_curand_uniform_double_hq``)."""
-    return lo.astype(np.uint64) ^ (hi.astype(np.uint64) << np.uint64(21))
-
-
-def _uniform_f32(x: np.ndarray) -> np.ndarray:
-    """``_curand_uniform``: ``(float)x * 2**-32 + 2**-33`` in float32, a value in (0, 1].
-
-    ``(float)x`` rounds to nearest; the product is exact, so the add is the only other rounding
-    (with or without nvcc's FMA contraction).
-    """
-    return x.astype(np.float32) * _INV32 + _HALF_INV32
-
-
-def _uniform_f64(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``_curand_uniform_double_hq``: ``z * 2**-53 + 2**-54`` for ``z = x ^ (y << 21)``."""
-    return _u53(x, y).astype(np.float64) * _INV53 + _HALF_INV53
-
-
-def _box_muller_f32(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``_curand_box_muller(x, y)`` -> (s * sin v, s * cos v) in float32.
-
-    ``u`` as in ``_curand_uniform``; ``v = fma((float)y, 2pi * 2**-32, pi * 2**-32)`` (nvcc
-    contracts the multiply-add); ``s = sqrtf(-2 logf(u))``.  The device uses ``__sincosf``; the
-    model uses correctly rounded sin/cos of the same float32 ``v`` (the documented error).
-    """
-    u = _uniform_f32(x)
-    v = _fma.fma_f32(np, y.astype(np.float32), _INV32_2PI, _HALF_INV32_2PI, _bitcast)
-    log_u = np.log(u.astype(np.float64)).astype(np.float32)
-    s = np.sqrt(np.float32(-2.0) * log_u)
-    v64 = v.astype(np.float64)
-    return s * np.sin(v64).astype(np.float32), s * np.cos(v64).astype(np.float32)
-
-
-def _sincospi(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """sin(pi v) and cos(pi v) for float64 ``v``, reduced exactly to |r| <= 1/4 first."""
-    n = np.rint(2.0 * v)
-    r = v - 0.5 * n  # exact (Sterbenz) for v in [0, 2]
-    sr, cr = np.sin(np.pi * r), np.cos(np.pi * r)
-    q = n.astype(np.int64) & 3
-    sin = np.choose(q, (sr, cr, -sr, -cr))
-    cos = np.choose(q, (cr, -sr, -cr, sr))
-    return sin, cos
-
-
-def _box_muller_f64(
-    x: np.ndarray, y: np.ndarray, z: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``_curand_box_muller_double(x, y, z, w)`` -> (s * sinpi v, s * cospi v) in float64."""
-    u = _uniform_f64(x, y)
-    v = _u53(z, w).astype(np.float64) * (2 * _INV53) + _INV53  # in (0, 2]
-    s = np.sqrt(-2.0 * np.log(u))
-    sin, cos = _sincospi(v)
-    return s * sin, s * cos
-
-
-#: turns one Philox block (x, y, z, w) into the values of its lanes
-_Lanes = Callable[[tuple[np.ndarray, ...]], tuple[np.ndarray, ...]]
-
-
-def _lanes_u32(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return b  # curand4: x, y, z, w
-
-
-def _lanes_u64(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    x, y, z, w = (c.astype(np.uint64) for c in b)
-    return (x << np.uint64(32)) | y, (z << np.uint64(32)) | w
-
-
-def _lanes_uniform_f32(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return tuple(_uniform_f32(c) for c in b)  # curand_uniform4
-
-
-def _lanes_uniform_f64(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return _uniform_f64(b[0], b[1]), _uniform_f64(b[2], b[3])  # curand_uniform2_double
-
-
-def _lanes_normal_f32(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return (*_box_muller_f32(b[0], b[1]), *_box_muller_f32(b[2], b[3]))  # curand_normal4
-
-
-def _lanes_normal_f64(b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return _box_muller_f64(*b)  # curand_normal2_double
-
-
-#: per draw kind: (unroll = values one curand call yields per thread, the lane function)
-_KINDS: dict[str, tuple[int, _Lanes]] = {
-    "u32": (4, _lanes_u32),
-    "u64": (2, _lanes_u64),
-    "uniform_f32": (4, _lanes_uniform_f32),
-    "uniform_f64": (2, _lanes_uniform_f64),
-    "normal_f32": (4, _lanes_normal_f32),
-    "normal_f64": (2, _lanes_normal_f64),
-}
 
 _ITEMSIZE = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
 _ITEMSIZE.update({"int8": 1, "uint8": 1, "int16": 2, "int32": 4, "int64": 8})
@@ -226,8 +117,10 @@ class TorchCUDAGenerator:
     def __init__(self, seed: int, *, sm_count: int, max_threads_per_sm: int = 2048) -> None:
         self._sm_count = _positive_int(sm_count, "sm_count")
         self._max_threads = _positive_int(max_threads_per_sm, "max_threads_per_sm", BLOCK_SIZE)
-        self._seed = 0
-        self._offset = 0
+        # (seed, offset), replaced as one value under the lock: as CUDAGeneratorImpl's mutex
+        # around philox_cuda_state, a launch reserves its offsets atomically (thread-safe)
+        self._lock = StateLock()
+        self._state = (0, 0)
         self.manual_seed(seed)
 
     # -- state ------------------------------------------------------------------------------
@@ -247,16 +140,17 @@ class TorchCUDAGenerator:
 
     def manual_seed(self, seed: int) -> TorchCUDAGenerator:
         """Seed as ``torch.cuda.manual_seed``: negative seeds wrap to ``2**64 + seed``; offset 0."""
-        self._seed = as_seed(seed) % _U64
-        self._offset = 0
+        value = as_seed(seed) % _U64
+        with self._lock:
+            self._state = (value, 0)
         return self
 
     def initial_seed(self) -> int:
-        return self._seed
+        return self._state[0]
 
     def get_offset(self) -> int:
         """The Philox offset (``torch.Generator.get_offset``): 32-bit draws used per thread."""
-        return self._offset
+        return self._state[1]
 
     def set_offset(self, offset: int) -> TorchCUDAGenerator:
         """Set the Philox offset; like PyTorch, it must be a multiple of 4 in [0, 2**64)."""
@@ -265,13 +159,15 @@ class TorchCUDAGenerator:
         offset = operator.index(offset)
         if not 0 <= offset < _U64 or offset % 4:
             raise ValueError(f"offset must be a multiple of 4 in [0, 2**64); got {offset}")
-        self._offset = offset
+        with self._lock:
+            self._state = (self._state[0], offset)
         return self
 
     def get_state(self) -> np.ndarray:
         """``torch.cuda.get_rng_state()``'s 16 bytes: seed (uint64), then offset (int64), LE."""
+        seed, offset = self._state
         return np.frombuffer(
-            self._seed.to_bytes(8, "little") + self._offset.to_bytes(8, "little"), np.uint8
+            seed.to_bytes(8, "little") + offset.to_bytes(8, "little"), np.uint8
         ).copy()
 
     def set_state(self, state: Any) -> TorchCUDAGenerator:
@@ -288,13 +184,14 @@ class TorchCUDAGenerator:
         offset = int.from_bytes(raw[8:], "little")
         if offset % 4:
             raise ValueError(f"state's offset must be a multiple of 4; got {offset}")
-        self._seed = int.from_bytes(raw[:8], "little")
-        self._offset = offset
+        with self._lock:
+            self._state = (int.from_bytes(raw[:8], "little"), offset)
         return self
 
     def __repr__(self) -> str:
+        seed, offset = self._state
         return (
-            f"TorchCUDAGenerator(seed={self._seed}, offset={self._offset}, "
+            f"TorchCUDAGenerator(seed={seed}, offset={offset}, "
             f"sm_count={self._sm_count}, max_threads_per_sm={self._max_threads})"
         )
 
@@ -313,8 +210,8 @@ class TorchCUDAGenerator:
         threads = BLOCK_SIZE * blocks
         return threads, ((numel - 1) // (threads * unroll) + 1) * 4
 
-    def _advance(self, numel: int, unroll: int, itemsize: int) -> tuple[int, int]:
-        """Reserve a launch's offsets; returns (threads, offset the launch starts from)."""
+    def _advance(self, numel: int, unroll: int, itemsize: int) -> tuple[int, int, int]:
+        """Reserve a launch's offsets; returns (threads, seed, offset the launch starts from)."""
         if (numel - 1) * itemsize + 1 > 2**31 - 1:
             # TensorIterator splits such tensors into 32-bit-indexable pieces, each with a
             # launch (and offset increment) of its own; the model does not cover that.
@@ -323,13 +220,16 @@ class TorchCUDAGenerator:
                 "which PyTorch splits into several launches; the model covers one launch"
             )
         threads, increment = self.launch(numel, unroll)
-        if self._offset + increment >= _U64:
-            raise OverflowError("the Philox offset would pass 2**64")
-        start = self._offset
-        self._offset += increment
-        return threads, start
+        with self._lock:
+            seed, start = self._state
+            if start + increment >= _U64:
+                raise OverflowError("the Philox offset would pass 2**64")
+            self._state = (seed, start + increment)
+        return threads, seed, start
 
-    def _blocks(self, offset: int, r: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _blocks(
+        self, offset: int, r: np.ndarray, t: np.ndarray, seed: int | None = None
+    ) -> tuple[np.ndarray, ...]:
         """curand_init(seed, subsequence=t, offset) then r curand4 calls: the block used.
 
         The counter is (offset / 4 + r) in words 0-1 and the thread index t in words 2-3; the
@@ -339,17 +239,18 @@ class TorchCUDAGenerator:
         hi = t.astype(np.uint64)
         mask = np.uint64(0xFFFFFFFF)
         ctr = (lo & mask, lo >> np.uint64(32), hi & mask, hi >> np.uint64(32))
-        return philox4x32(ctr, (self._seed & 0xFFFFFFFF, self._seed >> 32))
+        key = self._state[0] if seed is None else seed
+        return philox4x32(ctr, (key & 0xFFFFFFFF, key >> 32))
 
     def _draw(self, kind: str, numel: int, itemsize: int) -> np.ndarray:
         """One launch of ``distribution_nullary_kernel``: the values in element order."""
-        unroll, lanes = _KINDS[kind]
-        threads, offset = self._advance(numel, unroll, itemsize)
+        unroll, lanes = KINDS[kind]
+        threads, seed, offset = self._advance(numel, unroll, itemsize)
         rounds = (numel - 1) // (threads * unroll) + 1
         # element li = t + threads * (r * unroll + lane) gets lane `lane` of thread t's r-th block
         r = np.arange(rounds, dtype=np.uint64)[:, None]
         t = np.arange(threads, dtype=np.uint64)[None, :]
-        values = lanes(self._blocks(offset, r, t))
+        values = lanes(self._blocks(offset, r, t, seed))
         return np.stack(values, axis=1).reshape(-1)[:numel]
 
     def _draw_at(self, kind: str, numel: int, indices: Any, offset: int | None = None) -> Any:
@@ -357,12 +258,12 @@ class TorchCUDAGenerator:
 
         For checking single elements of huge tensors (published corner values) cheaply.
         """
-        unroll, lanes = _KINDS[kind]
+        unroll, lanes = KINDS[kind]
         threads, _ = self.launch(numel, unroll)
         idx = np.asarray(indices, dtype=np.uint64)
         k = idx // np.uint64(threads)
         blocks = self._blocks(
-            self._offset if offset is None else offset,
+            self._state[1] if offset is None else offset,
             k // np.uint64(unroll),
             idx % np.uint64(threads),
         )
