@@ -87,6 +87,11 @@ class NativeKey(NativeMethods):
     def _payload(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> Any:
+        """The key of a payload (``_payload()``'s dict): each kind reads its own."""
+        raise NotImplementedError
+
     # -- bridges ----------------------------------------------------------------------------------
     def numpy_generator(self) -> Any:
         """A ``numpy.random.Generator`` deterministic in the key (consumes the key)."""
