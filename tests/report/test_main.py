@@ -20,6 +20,7 @@ from unirand.report.targets import Target, discover
 
 ROOT = Path(__file__).resolve().parents[2]
 CELL_KEYS = {
+    "jax_path",
     "status",
     "ok",
     "claim",
@@ -225,7 +226,10 @@ def test_command_line():
     proc = subprocess.run(
         [*run, "--backends", "numpy", "--quick"], capture_output=True, text=True, cwd=ROOT
     )
-    assert proc.returncode == 0 and "numpy cpu" in proc.stdout and proc.stderr == ""
+    assert proc.returncode == 0 and "numpy cpu" in proc.stdout
+    # no terminal: one line per finished row on stderr (nothing else), the report on stdout
+    assert proc.stderr.splitlines() == [line for line in proc.stderr.splitlines() if "done" in line]
+    assert proc.stderr.startswith("unirand: numpy cpu done (")
     proc = subprocess.run([*run, "--backends", "tensorflow"], capture_output=True, text=True)
     assert proc.returncode == 2 and "unknown backends" in proc.stderr
     proc = subprocess.run([*run, "--quick", "--full"], capture_output=True, text=True)

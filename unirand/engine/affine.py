@@ -67,11 +67,8 @@ def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
     xp = backend.xp
     target = backend.dtype(dtype)
     if dtype in ("float16", "bfloat16"):
-
-        def rnd(x: Any) -> Any:
-            return xp.astype(xp.astype(x, target), xp.float32)
-
-        y = rnd(rnd(f * b.r) + b.m)
+        # the product is exact in float32 only for short ranges: round it, then the sum
+        y = backend.round16(backend.round16(f * b.r, dtype) + b.m, dtype)
         return xp.astype(xp.maximum(y, xp.broadcast_to(b.m, y.shape)), target)
     if b.exact_product:
         y = f * b.r + b.m

@@ -183,9 +183,25 @@ def run_cell(
             "max_err": cross.max_err,
         },
         "first_difference": first,
+        "jax_path": jax_path(target, column),
         "seconds": round(time.perf_counter() - start, 3),
         "cpu_seconds": round(time.process_time() - cpu, 3),
     }
+
+
+def jax_path(target: Target, column: str) -> str | None:
+    """On a JAX row, the path the cell's sampler took: "native" (``jax.random``, proven by the
+    probe or an integer stream), "portable" (the engine on ``jax.numpy``: the probe failed, or
+    the row is the portable one).  None on other libraries."""
+    if target.backend != "jax":
+        return None
+    if target.path != "native":
+        return "portable"
+    from ..samplers.jax_native import decisions
+
+    family, _, dtype = column.partition("/")
+    verdicts = [v for (_, f, d, _), v in decisions().items() if f == family and d == dtype]
+    return "native" if all(verdicts) else "portable"
 
 
 def failed_cell(cases: list[dict[str, Any]], error: BaseException) -> dict:
@@ -202,6 +218,7 @@ def failed_cell(cases: list[dict[str, Any]], error: BaseException) -> dict:
         },
         "cross_check": None,
         "first_difference": None,
+        "jax_path": None,
         "seconds": 0.0,
         "cpu_seconds": 0.0,
     }

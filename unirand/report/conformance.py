@@ -14,7 +14,6 @@ import contextlib
 import importlib
 import multiprocessing
 import os
-import platform
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,6 +23,7 @@ from .._version import __version__
 from . import golden as _golden
 from .cell import failed_cell, run_cell, template
 from .claims import Claim, claim
+from .host import host_info
 from .plan import JAX_SHAPES, Options, absent, keep, plan, select
 from .targets import KNOWN, Target, discover, installed, version
 
@@ -86,23 +86,6 @@ def _verdict(cell: dict[str, Any], c: Claim, strict: bool) -> tuple[str, bool]:
     return status, ok
 
 
-def _host_info() -> dict[str, Any]:
-    fma = None
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = next((line for line in f if line.startswith("flags")), "")
-        fma = " fma " in f" {flags.split(':', 1)[-1].strip()} " if flags else None
-    except OSError:
-        pass
-    return {
-        "system": platform.system(),
-        "machine": platform.machine(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_has_fma": fma,
-    }
-
-
 def _warm(names: list[str]) -> None:
     """Import the slow libraries in a fresh worker while the parent still finds the devices."""
     for name in names:
@@ -148,13 +131,13 @@ def _discover(
 def _run_jobs(
     jobs: list[tuple[Target, str, list, dict, int]],
     pool: ProcessPoolExecutor | None,
-    progress: Callable[[str], None],
+    progress: Callable[[str, str], None],
 ) -> list[dict]:
     results: list[dict] = [{}] * len(jobs)
     if pool is None:
         for i, job in enumerate(jobs):
             results[i] = run_cell(*job)
-            progress(f"{job[0].label} {job[1]}")
+            progress(f"{job[0].label} {job[1]}", job[0].label)
         return results
     order = sorted(range(len(jobs)), key=lambda i: -_cost(*jobs[i][:2]))
     futures = {pool.submit(run_cell, *jobs[i]): i for i in order}
@@ -164,13 +147,13 @@ def _run_jobs(
             results[i] = future.result()
         except Exception as e:  # a worker died (BrokenProcessPool): the cell says so
             results[i] = failed_cell(jobs[i][2], e)
-        progress(f"{jobs[i][0].label} {jobs[i][1]}")
+        progress(f"{jobs[i][0].label} {jobs[i][1]}", jobs[i][0].label)
     return results
 
 
 def build_report(
     options: Options,
-    progress_factory: Callable[[int], Any] | None = None,
+    progress_factory: Callable[..., Any] | None = None,
 ) -> dict[str, Any]:
     """Run everything ``options`` select and return the report (see ``SCHEMA``)."""
     start = time.perf_counter()
@@ -186,9 +169,10 @@ def build_report(
             for t in targets
             for col, cases in columns.items()
         ]
-        bar = progress_factory(len(jobs)) if progress_factory else None
+        per_row = {t.label: len(columns) for t in targets}
+        bar = progress_factory(len(jobs), rows=per_row) if progress_factory else None
         try:
-            results = _run_jobs(jobs, pool, bar.update if bar else lambda _: None)
+            results = _run_jobs(jobs, pool, bar.update if bar else lambda _, __: None)
         finally:
             if bar:
                 bar.close()
@@ -234,7 +218,7 @@ def build_report(
         ],
         "cases": len(cases),
         "absent_functions": absent(cases),
-        "host": _host_info(),
+        "host": host_info(),
         "libraries": {name: version(name) for name in ("numpy", *_LIBRARIES)},
         "options": {
             "backends": options.backends,
@@ -267,6 +251,7 @@ CELL_FIELDS = (
     "cross_check",
     "error",
     "first_difference",
+    "jax_path",
     "seconds",
     "cpu_seconds",
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from .host import probable_cause
+
 __all__ = ["cell_text", "render"]
 
 LABEL_GAP = 2
@@ -59,7 +61,7 @@ def _header(report: dict[str, Any]) -> list[str]:
     lines = [
         f"unirand {report['unirand']} conformance report",
         f"golden vectors: {files}; replayed: {_replayed(report['options'])}",
-        f"host: {h['system']} {h['machine']}, {_FMA[h['cpu_has_fma']]}, {h['cpu_count']} CPUs, "
+        f"host: {h['system']} {h['machine']}, {_features(h)}, {h['cpu_count']} CPUs, "
         f"python {h['python']}",
         "libraries: " + ", ".join(have) + ("; missing: " + ", ".join(lacking) if lacking else ""),
         f"cross-check: {report['options']['size']} elements per function/dtype against numpy cpu",
@@ -71,6 +73,16 @@ def _header(report: dict[str, Any]) -> list[str]:
 
 
 _FMA = {True: "FMA", False: "no FMA", None: "FMA unknown"}
+
+
+def _features(h: dict[str, Any]) -> str:
+    """The host features that change native code: FMA, native float16 arithmetic, libm."""
+    fp16 = {True: "AVX512-FP16 (XLA computes float16 natively)", False: "no AVX512-FP16"}
+    parts = [_FMA[h.get("cpu_has_fma")], fp16.get(h.get("cpu_has_avx512_fp16"), "FP16 unknown")]
+    parts.append(h.get("libc") or "C library unknown")
+    if h.get("xla_flags"):
+        parts.append(f"XLA_FLAGS={h['xla_flags']}")
+    return ", ".join(parts)
 
 
 def _replayed(options: dict[str, Any]) -> str:
@@ -150,7 +162,25 @@ def _details(report: dict[str, Any]) -> list[str]:
                     else f"index {f.get('index')}: got {f.get('got')}, want {f.get('want')} "
                     f"({f.get('ulp')} ulp)"
                 )
-            lines.append(f"{mark} {row['label']} {col}: {said}; {what}")
+            hint = probable_cause(row["backend"], col, report["host"]) if not cell["ok"] else None
+            lines.append(
+                f"{mark} {row['label']} {col}: {said}; {what}"
+                + (f"; probable cause: {hint}" if hint else "")
+            )
+    return lines
+
+
+def _paths(report: dict[str, Any]) -> list[str]:
+    """Per native JAX row, the cells that ran the portable engine because the probe failed."""
+    lines = []
+    for row in report["rows"]:
+        if row["backend"] != "jax" or row["path"] != "native":
+            continue
+        portable = [c for c, cell in row["cells"].items() if cell.get("jax_path") == "portable"]
+        which = ", ".join(portable) if portable else "none"
+        lines.append(
+            f"{row['label']}: jax.random where the probe proved it; portable engine for: {which}"
+        )
     return lines
 
 
@@ -177,6 +207,9 @@ def render(report: dict[str, Any], width: int = 100) -> str:
     details = [
         wrapped for line in _details(report) for wrapped in _wrap(line, width, indent="    ")
     ]
+    paths = [w for line in _paths(report) for w in _wrap(line, width, indent="    ")]
+    if paths:
+        lines += ["", "paths:", *paths]
     if details:
         lines += ["", "details:", *details]
     lines += ["", _summary(report)]

@@ -27,7 +27,7 @@ def bernoulli_values(
 
     ``p`` is an array of ``dtype`` in ``backend``, broadcastable to ``shape``.
     """
-    jb = native_jax(backend, device)
+    jb = native_jax(backend, device, "bernoulli", dtype, mode)
     if jb is not None:
         return jax_call(jb, backend, data, device, "bernoulli", p, shape, mode)
     m = DtypeArith(backend, dtype)

@@ -40,7 +40,7 @@ def categorical_values(
     ``shape`` has been checked against the batch shape.
     """
     xp = backend.xp
-    jb = native_jax(backend, device)
+    jb = native_jax(backend, device, "categorical", dtype, f"{replace}:{mode}")
     if jb is not None:
         return jax_call(
             jb, backend, data, device, "categorical", logits, axis, shape, replace, mode

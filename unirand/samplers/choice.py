@@ -213,7 +213,10 @@ def choice(
         _check_p(target, parr, pname, n_inputs, n_draws, replace)
     elif replace:
         int_dtype(target, "int64")  # JAX without x64: a different stream; refuse
-    jb = native_jax(target, dev)
+    if pname is None:
+        jb = native_jax(target, dev, "choice")
+    else:
+        jb = native_jax(target, dev, "choice", pname, f"{replace}:{mode}")
     if jb is not None:
         return jax_call(
             jb,

@@ -41,7 +41,7 @@ class DtypeArith:
         if not self.short:
             return x
         xp = self.xp
-        r = xp.astype(xp.astype(x, self.target), xp.float32)
+        r = self.backend.round16(x, self.dtype)
         if not nan:
             return r
         bits = self.ops.bitcast(x, "int32")

@@ -21,7 +21,7 @@ def exponential_values(
 ) -> Any:
     """``-log1p(-uniform(key, shape, dtype))``."""
     xp = backend.xp
-    jb = native_jax(backend, device)
+    jb = native_jax(backend, device, "exponential", dtype)
     if jb is not None:
         return jax_call(jb, backend, data, device, "exponential", shape, backend.dtype(dtype))
     m = DtypeArith(backend, dtype)

@@ -36,7 +36,7 @@ def gumbel_values(
 ) -> Any:
     """``jax.random.gumbel``: see :func:`gumbel` for the three modes."""
     xp = backend.xp
-    jb = native_jax(backend, device)
+    jb = native_jax(backend, device, "gumbel", dtype, mode)
     if jb is not None:
         return jax_call(jb, backend, data, device, "gumbel", shape, backend.dtype(dtype), mode)
     n = math.prod(shape)

@@ -9,6 +9,7 @@ from typing import Any
 from ..engine.dtypes import FLOAT_DTYPES, canonical
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
+from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
 __all__ = ["normal"]
@@ -29,4 +30,7 @@ def normal(
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_jax(target, dev, "normal", name)
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "normal", shape, target.dtype(name))
     return target.normal(data, shape, name, dev)

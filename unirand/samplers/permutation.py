@@ -115,7 +115,7 @@ def permutation(
         if len(arr.shape) == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
         axis = check_axis(axis, len(arr.shape))
-    jb = native_jax(target, dev)
+    jb = native_jax(target, dev, "permutation")
     if jb is not None:
         return jax_call(jb, target, data, dev, "permutation", arr, axis, independent)
     return permutation_values(target, data, arr, axis, independent, dev)

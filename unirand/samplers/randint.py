@@ -296,7 +296,7 @@ def randint(
         broadcast_to_shape(f"randint {arg}", shape, tuple(np.shape(v)))
     target, dev, data = destination(key, xp, device)
     int_dtype(target, name)
-    jb = native_jax(target, dev)
+    jb = native_jax(target, dev, "randint")
     concrete = isinstance(vmin, np.ndarray) and isinstance(vmax, np.ndarray)
     if jb is not None and (not concrete or _jax_takes(vmin, vmax)):
         return jax_call(

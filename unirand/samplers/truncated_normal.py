@@ -109,9 +109,11 @@ def truncated_normal_values(
         z = erf_inv_f64(ops, u)
         z = ops.mul(ops.const(SQRT2_64, z), z)
     else:
-        target = backend.dtype(dtype)
         z = from_uniform_f32(
-            backend.float32_ops(), xp.astype(u, xp.float32), dtype, lambda v: xp.astype(v, target)
+            backend.float32_ops(),
+            xp.astype(u, xp.float32),
+            dtype,
+            lambda v: backend.to_dtype(v, dtype),
         )
     z = xp.maximum(z, xp.broadcast_to(lo, z.shape))
     return xp.minimum(z, xp.broadcast_to(hi, z.shape))
@@ -166,7 +168,7 @@ def truncated_normal(
                 f"truncated_normal: lower must be < upper everywhere (in {name}); got lower "
                 f"{lower!r}, upper {upper!r}"
             )
-    jb = native_jax(target, dev)
+    jb = native_jax(target, dev, "truncated_normal", name)
     if jb is not None:
         return jax_call(
             jb, target, data, dev, "truncated_normal", lower, upper, shape, target.dtype(name)

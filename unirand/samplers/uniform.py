@@ -9,6 +9,7 @@ from typing import Any
 from ..engine.dtypes import FLOAT_DTYPES, canonical
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
+from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
 __all__ = ["uniform"]
@@ -31,4 +32,7 @@ def uniform(
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_jax(target, dev, "uniform", name)
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "uniform", shape, target.dtype(name), minval, maxval)
     return target.uniform(data, shape, name, minval, maxval, dev)

@@ -5,5 +5,5 @@ from .backend import (
     REFERENCE as REFERENCE,
     JaxBackend as JaxBackend,
     JaxReferenceBackend as JaxReferenceBackend,
-    native_is_reference as native_is_reference,
+    native_platform as native_platform,
 )

@@ -1,9 +1,12 @@
-"""JAX: native ``jax.random`` for threefry2x32 where it is the specification, else the engine.
+"""JAX: native ``jax.random`` for threefry2x32's integer streams, the engine for the rest.
 
-``jax.random`` *is* the specification, so on JAX the key operations and samplers call it
-directly (one compiled kernel, fastest, traceable) on the key data, always in partitionable
-mode whatever the process-wide flag says.  The golden-vector tests check this path and the
-reference engine (``unirand.engine.threefry``) on ``jax.numpy`` against the same bytes.
+``split``, ``fold_in`` and ``bits`` are integer computations, the same on every XLA device, so
+they call ``jax.random`` directly (one compiled kernel, traceable), always in partitionable mode
+whatever the process-wide flag says.  Float samplers use ``jax.random`` only where a probe has
+shown that XLA computes them as the specification on this host (:mod:`unirand.samplers.
+jax_native`); otherwise they run the portable engine on ``jax.numpy``, which rounds 16-bit
+values by integer operations (:meth:`JaxBackend.round16`) so that XLA cannot fuse them.  The
+golden-vector tests check every path against the same bytes.
 
 Without ``jax_enable_x64`` JAX has no 64-bit types: uint64 bits and float64 uniforms raise.
 Keys become JAX pytrees in :mod:`unirand.keys.pytree` (this module knows nothing of keys).
@@ -11,9 +14,6 @@ Keys become JAX pytrees in :mod:`unirand.keys.pytree` (this module knows nothing
 
 from __future__ import annotations
 
-import os
-import platform
-from functools import cache
 from typing import Any
 
 import jax
@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...engine.backend import Backend
+from ...math.round16 import round_to_16
 
 _DTYPES = {
     "uint8": jnp.uint8,
@@ -113,51 +114,18 @@ class JaxBackend(Backend):
         with jax.threefry_partitionable(True):
             return jax.random.bits(self._key(self.to_device(data, device)), shape, target)
 
-    def uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
-    ) -> Any:
-        if not native_is_reference(device):
-            return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
-        target = self.dtype(dtype)
-        key = self._key(self.to_device(data, device))
-        with jax.threefry_partitionable(True):
-            return jax.random.uniform(key, shape, target, minval, maxval)
-
-    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        if not native_is_reference(device):
-            return Backend.normal(self, data, shape, dtype, device)
-        target = self.dtype(dtype)
-        key = self._key(self.to_device(data, device))
-        with jax.threefry_partitionable(True):
-            return jax.random.normal(key, shape, target)
+    def round16(self, x: Any, dtype: str) -> Any:
+        # by integer operations: XLA may fuse or drop float16 roundings (AVX512-FP16 hosts)
+        return round_to_16(jnp, x, dtype, self.bitcast)
 
 
-def native_is_reference(device: Any = None) -> bool:
-    """Whether XLA computes the float samplers exactly as the specification: XLA:CPU on an
-    x86-64 host with FMA (the reference platform).  Elsewhere (GPU, TPU, hosts without FMA,
-    other CPUs, ``--xla_cpu_max_isa`` below AVX2) the portable engine is used instead of
-    ``jax.random``'s float math."""
+def native_platform(device: Any = None) -> bool:
+    """Whether ``jax.random``'s float samplers may be the specification on ``device`` at all:
+    XLA:CPU only.  GPU and TPU kernels use other elementary functions and are never trusted;
+    on the CPU the probe (:mod:`unirand.samplers.jax_native`) decides, per sampler and dtype,
+    from what XLA really computes on this host."""
     platform_name = device.platform if device is not None else jax.default_backend()
-    return platform_name == "cpu" and _x86_64_with_fma() and _isa_not_capped()
-
-
-def _isa_not_capped() -> bool:
-    flags = os.environ.get("XLA_FLAGS", "")
-    for word in flags.split():
-        if word.startswith("--xla_cpu_max_isa="):
-            return word.split("=", 1)[1].upper() not in ("SSE4_2", "AVX")
-    return True
-
-
-@cache
-def _x86_64_with_fma() -> bool:
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return False
-    try:
-        with open("/proc/cpuinfo") as f:
-            return any(line.startswith("flags") and " fma" in line for line in f)
-    except OSError:
-        return False
+    return platform_name == "cpu"
 
 
 class JaxReferenceBackend(JaxBackend):
@@ -169,8 +137,6 @@ class JaxReferenceBackend(JaxBackend):
     split = Backend.split
     fold_in = Backend.fold_in
     bits = Backend.bits
-    uniform = Backend.uniform
-    normal = Backend.normal
 
 
 BACKEND = JaxBackend()
