@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..math.glibc_log import log_f64_glibc
 from ..math.xla_erf_inv import erf_inv_f64
 from .affine import affine_bounds, apply_affine
 from .dtypes import MANTISSA, WIDTH
@@ -68,14 +69,36 @@ class Backend:
         into a later add (only JAX needs it; eager libraries never contract)."""
         return x
 
+    def round16(self, x: Any, dtype: str) -> Any:
+        """float32 ``x`` rounded to the 16-bit ``dtype``, carried in float32: the one place the
+        specification rounds a 16-bit sampler (a compiler must not move or drop it; JAX's
+        backend rounds by integer operations, :mod:`unirand.math.round16`)."""
+        xp = self.xp
+        return xp.astype(xp.astype(x, self.dtype(dtype)), xp.float32)
+
+    def to16(self, x: Any, dtype: str) -> Any:
+        """float32 ``x`` rounded to the 16-bit ``dtype``, in that dtype."""
+        return self.xp.astype(self.round16(x, dtype), self.dtype(dtype))
+
+    def to_dtype(self, x: Any, dtype: str) -> Any:
+        """float32 ``x`` in the float ``dtype``: rounded once (16-bit types by :meth:`to16`)."""
+        if dtype in ("float16", "bfloat16"):
+            return self.to16(x, dtype)
+        return self.xp.astype(x, self.dtype(dtype))
+
     def sqrt_f32(self, x: Any) -> Any:
         """Correctly rounded float32 square root."""
         return self.xp.sqrt(x)
 
+    def sqrt_f64(self, x: Any) -> Any:
+        """Correctly rounded float64 square root."""
+        return self.xp.sqrt(x)
+
     def log_f64(self, x: Any) -> Any:
-        """float64 ``log`` as the host C library computes it (what XLA:CPU calls); a backend
-        whose ``log`` is another implementation documents its ULP distance."""
-        return self.xp.log(x)
+        """float64 ``log`` as the specification has it: glibc's (what XLA:CPU calls on the
+        reference platform), emulated operation by operation on this library
+        (:mod:`unirand.math.glibc_log`); no library's own ``log`` is trusted."""
+        return log_f64_glibc(self.float64_ops(), x)
 
     def float32_ops(self) -> ArrayFloatOps:
         return ArrayFloatOps(self, "float32")
@@ -198,9 +221,8 @@ class Backend:
             ops = self.float64_ops()
             z = erf_inv_f64(ops, u)
             return xp.reshape(ops.mul(ops.const(SQRT2_64, z), z), shape)
-        target = self.dtype(dtype)
         z = from_uniform_f32(
-            self.float32_ops(), xp.astype(u, xp.float32), dtype, lambda v: xp.astype(v, target)
+            self.float32_ops(), xp.astype(u, xp.float32), dtype, lambda v: self.to_dtype(v, dtype)
         )
         return xp.reshape(z, shape)
 

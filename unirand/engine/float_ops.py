@@ -75,7 +75,9 @@ class ArrayFloatOps:
         return _fma.fma_dekker(self.xp, a, b, c, b_.bitcast, self.dtype, b_.barrier)
 
     def sqrt(self, a: Any) -> Any:
-        return self.backend.sqrt_f32(a) if self.dtype == "float32" else self.xp.sqrt(a)
+        if self.dtype == "float32":
+            return self.backend.sqrt_f32(a)
+        return self.backend.sqrt_f64(a)
 
     def log(self, a: Any) -> Any:
         return self.backend.log_f64(a)

@@ -115,9 +115,17 @@ class TorchBackend(Backend):
         return out.reshape(shape)
 
     def sqrt_f32(self, x: Any) -> Any:
-        # torch's CPU float32 sqrt is not correctly rounded; float64 then one rounding is
-        # (53 >= 2*24 + 2 bits makes the double rounding innocuous)
-        return torch.sqrt(x.to(torch.float64)).to(torch.float32)
+        # torch's CPU float32 sqrt is not correctly rounded; a correctly rounded float64 sqrt
+        # then one rounding is (53 >= 2*24 + 2 bits makes the double rounding innocuous)
+        return self.sqrt_f64(x.to(torch.float64)).to(torch.float32)
+
+    def sqrt_f64(self, x: Any) -> Any:
+        # torch's CPU float64 sqrt is not correctly rounded either (sqrt(2.0) is 1 ulp low);
+        # NumPy's is IEEE's, and on the CPU the tensor is shared with it, not copied.  CUDA's
+        # double sqrt is correctly rounded by default (nvcc -prec-sqrt=true).
+        if x.device.type == "cpu":
+            return torch.from_numpy(np.sqrt(x.detach().contiguous().numpy()))
+        return torch.sqrt(x)
 
     def words_to_u32(self, x: Any) -> Any:
         return x.to(torch.uint32)
