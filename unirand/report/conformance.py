@@ -165,7 +165,7 @@ def build_report(
         targets, missing = _discover(options, pool)
         targets = [t for t in targets if keep(t, options)]
         jobs = [
-            (t, col, select(t, cases, options), template(cases), size)
+            (t, col, select(t, cases, options), template(cases), options.cell_size(t))
             for t in targets
             for col, cases in columns.items()
         ]

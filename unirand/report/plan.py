@@ -32,8 +32,11 @@ QUICK_SIZE = 4_099
 #: some) and every key-data case, and the portable engine runs with x64 on only (as in the
 #: tests); ``full`` replays all cases on all four JAX rows.  Other libraries always replay all.
 JAX_SHAPES = ((), (0,), (3, 5), (9,))
-#: golden cases per column in --quick mode, of QUICK_SHAPE where the column has it
+#: golden cases per column in --quick mode, of QUICK_SHAPE where the column has it; JAX rows
+#: (one per device in --quick: native, x64 on) replay one case and skip the cross-check, since
+#: every new shape is a compilation: --quick is a smoke test in seconds, the default is the proof
 QUICK_CASES = 4
+QUICK_JAX_CASES = 1
 QUICK_SHAPE = (3, 5)
 
 
@@ -55,6 +58,12 @@ class Options:
         if self.size is not None:
             return self.size
         return QUICK_SIZE if self.quick else DEFAULT_SIZE
+
+    def cell_size(self, target: Target) -> int:
+        """Cross-check elements on ``target`` (none on JAX rows in --quick)."""
+        if self.quick and self.size is None and target.backend == "jax":
+            return 0
+        return self.cross_size
 
 
 def plan(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -82,7 +91,7 @@ def absent(cases: list[dict[str, Any]]) -> list[str]:
 def select(target: Target, cases: list[dict[str, Any]], options: Options) -> list[dict[str, Any]]:
     """The golden cases of one column that ``target`` replays under ``options``."""
     if options.quick:
-        return _sample(cases)
+        return _sample(cases)[: QUICK_JAX_CASES if target.backend == "jax" else QUICK_CASES]
     if options.full or target.backend != "jax":
         return cases
     chosen = [c for c in cases if c["fn"] in _golden.KEY_FNS or _shape(c) in JAX_SHAPES]
@@ -91,7 +100,9 @@ def select(target: Target, cases: list[dict[str, Any]], options: Options) -> lis
 
 def keep(target: Target, options: Options) -> bool:
     """Whether the report has a row for ``target`` (JAX's portable engine with x64 off: only
-    with ``full``)."""
+    with ``full``; --quick: one JAX row per device, native with x64 on)."""
+    if options.quick and target.backend == "jax":
+        return target.path == "native" and target.x64 is True
     return options.full or not (target.path == "portable" and target.x64 is False)
 
 
