@@ -123,3 +123,28 @@ def test_generator_as_key_state_is_not_shared():
         a.normal((2,))
         b.normal((2,))
     assert a != b
+
+
+def _bad_calls():
+    """(name, call with a bad argument, the corrected call) for every kind of consuming op."""
+    return [
+        ("uniform", lambda k: unirand.uniform(k, (3,), "int8"), lambda k: unirand.uniform(k)),
+        ("normal", lambda k: unirand.normal(k, (-1,)), lambda k: unirand.normal(k, (2,))),
+        ("bits", lambda k: unirand.bits(k, (2,), "float32"), lambda k: unirand.bits(k, (2,))),
+        ("split", lambda k: unirand.split(k, -2), lambda k: unirand.split(k, 2)),
+        ("method", lambda k: k.exponential((2,), "int32"), lambda k: k.exponential((2,))),
+    ]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("case", _bad_calls(), ids=lambda c: c[0])
+def test_a_rejected_call_does_not_consume(kind, case):
+    """Issue 11, item 9: validate first, consume after; the corrected retry works."""
+    _, bad, good = case
+    key = KINDS[kind](3)
+    with unirand.debug_key_reuse():
+        with pytest.raises((TypeError, ValueError)):
+            bad(key)
+        good(key)
+        with pytest.raises(unirand.KeyReuseError):
+            good(key)

@@ -216,3 +216,42 @@ def test_integer_bounds_are_converted_as_jax_does():
         jax.random.wrap_key_data(unirand.key_data(key)), -1, 2, (50,)
     )
     assert a.tobytes() == np.asarray(want).tobytes()
+
+
+def test_uniform_bounds_of_another_library_are_converted_by_value():
+    """Issue 11, item 2: float64 JAX bounds with xp=torch were read as float32 bytes."""
+    jax = pytest.importorskip("jax")
+    torch = pytest.importorskip("torch")
+    old = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        k = unirand.key(0)
+        hi = [2.0, 4.0, 2.0, 4.0]
+        want = to_numpy(unirand.uniform(k, (3, 4), "float32", 0.0, np.array(hi), xp="numpy"))
+        for xp, bound in (
+            ("torch", jax.numpy.array(hi)),
+            ("jax", torch.tensor(hi, dtype=torch.float64)),
+            ("numpy", torch.tensor(hi, dtype=torch.float64)),
+            ("numpy", jax.numpy.array(hi)),
+        ):
+            got = to_numpy(unirand.uniform(k, (3, 4), "float32", 0.0, bound, xp=xp))
+            assert got.tobytes() == want.tobytes(), (xp, type(bound))
+    finally:
+        jax.config.update("jax_enable_x64", old)
+
+
+@pytest.mark.parametrize("xp", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("bad", ["0", None, object(), b"1"])
+def test_uniform_refuses_bounds_that_are_not_numbers(xp, bad):
+    """Issue 11, item 11: NumPy accepted minval="0" and None (all NaN)."""
+    load(xp)
+    with pytest.raises(TypeError, match="minval must be a number"):
+        unirand.uniform(unirand.key(0), (3,), "float32", bad, xp=xp)
+
+
+@pytest.mark.parametrize("xp", ["numpy", "torch", "jax"])
+def test_uniform_bounds_must_broadcast_to_shape(xp):
+    """Issue 11, item 11: bounds with more dimensions than shape changed the result's shape."""
+    load(xp)
+    with pytest.raises(ValueError, match="must broadcast to the shape argument"):
+        unirand.uniform(unirand.key(0), (3,), "float32", 0.0, np.ones((2, 3)), xp=xp)

@@ -115,8 +115,8 @@ class PortableKey:
         Key ``i`` is the Threefry hash of counter ``(i >> 32, i & 0xFFFFFFFF)`` under this key,
         so ``split(n)[i] == fold_in(i)`` for every ``n``.  Consumes the key.
         """
+        shape = as_batch_shape(num)  # validate first: a rejected call leaves the key fresh
         single(self, "split")
-        shape = as_batch_shape(num)
         return type(self)._from_parts(self._backend.split(self._data, shape), self._backend)
 
     def fold_in(self: K, data: Any) -> K:
@@ -152,6 +152,7 @@ class PortableKey:
         """``Generator(PCG64(SeedSequence(bits((4,), "uint32"))))``; consumes the key."""
         return derived_numpy_generator(self._bridge_words(4, "numpy_generator"))
 
+    @reuse.transactional
     def torch_generator(self, device: Any = None) -> Any:
         """``torch.Generator(device).manual_seed(w0 << 32 | w1)``, ``w = bits((2,))``; consumes."""
         return derived_torch_generator(self._bridge_words(2, "torch_generator"), device)

@@ -20,10 +20,19 @@ When checking is off the only cost is reading the module-level flag ``ENABLED``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["KeyReuseError", "debug_key_reuse", "ENABLED"]
+__all__ = ["KeyReuseError", "debug_key_reuse", "ENABLED", "transaction", "transactional"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: the consumptions of the current call, recorded only when it succeeds (None: no call open)
+_PENDING: ContextVar[list[tuple[Any, str]] | None] = ContextVar("unirand_pending", default=None)
 
 #: True while reuse checking is on (read by every consuming operation; written only here)
 ENABLED = False
@@ -64,14 +73,58 @@ class debug_key_reuse:  # lower case: used like a function
 
 
 def consume(key: Any, what: str) -> None:
-    """Mark ``key`` consumed by ``what``; raise if it already was.  Call only when ENABLED."""
+    """Mark ``key`` consumed by ``what``; raise if it already was.  Call only when ENABLED.
+
+    Inside a :func:`transaction` the check is made at once but the mark waits for the call to
+    succeed, so a call rejected for a bad argument leaves the key fresh for the corrected
+    retry."""
     previous = getattr(key, "_consumed", None)
+    pending = _PENDING.get()
+    if previous is None and pending is not None:
+        previous = next((w for k, w in pending if k is key), None)
     if previous is not None:
         raise KeyReuseError(
             f"{what}: this key was already consumed by {previous}. Split it (or fold_in) to "
             "get fresh keys; every key should be used for one sampling call or one split"
         )
+    if pending is not None:
+        pending.append((key, what))
+    else:
+        _mark(key, what)
+
+
+def _mark(key: Any, what: str) -> None:
     try:
         key._consumed = what
     except AttributeError:  # a third-party Key without the slot: it cannot be tracked
         pass
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """One public call: its keys are marked consumed only if it returns (validate first,
+    consume after).  Nested calls join the outermost one."""
+    if not ENABLED or _PENDING.get() is not None:
+        yield
+        return
+    pending: list[tuple[Any, str]] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    for key, what in pending:  # reached only when the block raised nothing
+        _mark(key, what)
+
+
+def transactional(fn: F) -> F:
+    """``fn`` run as one :func:`transaction`."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not ENABLED:
+            return fn(*args, **kwargs)
+        with transaction():
+            return fn(*args, **kwargs)
+
+    return call  # type: ignore[return-value]

@@ -29,6 +29,7 @@ __all__ = [
     "from_host",
     "index_dtype",
     "population",
+    "uniform_bound",
 ]
 
 
@@ -72,6 +73,43 @@ def float_array(value: Any, target: Backend, device: Any, argument: str) -> tupl
     name = float_name(host.dtype, argument)
     target.dtype(name)
     return from_host(target, host.astype(numpy_dtype(name)), device), name
+
+
+def uniform_bound(value: Any, target: Backend, shape: tuple[int, ...], argument: str) -> Any:
+    """``uniform``'s ``minval``/``maxval``: a number, or an array broadcasting to ``shape``.
+
+    Arrays of another library are converted by value (a float64 JAX array given with
+    ``xp=torch`` stays float64; reading its buffer as the target's default float would be
+    wrong), lists through NumPy; strings, None and other objects raise ``TypeError``, and a
+    bound that does not broadcast to ``shape`` (JAX's ``_check_shape``) ``ValueError``.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    given = type(value).__name__
+    source = backends.backend_of(value)
+    if source is not None and source is not target:
+        if source.is_traced(value):
+            raise TypeError(
+                f"{argument}: a traced JAX array can only be used with xp='jax' (got xp="
+                f"{target.name!r})"
+            )
+        value = np.array(source.to_numpy(value))  # a writable copy (torch warns on others)
+        source = backends.by_name("numpy")
+    if source is None:
+        if hasattr(value, "__array_namespace__"):
+            raise TypeError(f"{argument}: arrays of {type(value).__module__} are not supported")
+        try:
+            value = np.asarray(value)
+        except Exception as e:
+            raise TypeError(f"{argument} must be a number or an array of numbers") from e
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if source is not target and kind not in tuple("iuf"):
+        raise TypeError(
+            f"{argument} must be a number or an array of numbers; got {given}"
+            + (f" of dtype {value.dtype}" if given in ("ndarray", "Tensor", "Array") else "")
+        )
+    broadcast_to_shape(f"uniform {argument}", shape, tuple(value.shape))
+    return value
 
 
 def from_host(target: Backend, host: np.ndarray, device: Any) -> Any:

@@ -27,6 +27,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
+from ..keys import reuse
 from ..keys.operations import other
 from ..keys.portable import PortableKey
 
@@ -53,6 +54,7 @@ def sampler(fn: Callable[P, R]) -> Callable[P, R]:
     keywords = [p.name for p in rest if p.kind is _KEYWORD]
 
     @functools.wraps(fn)
+    @reuse.transactional
     def dispatch(*args: P.args, **kwargs: P.kwargs) -> R:
         if args and isinstance(args[0], PortableKey):
             return fn(*args, **kwargs)

@@ -9,6 +9,7 @@ from typing import Any
 from ..engine.dtypes import FLOAT_DTYPES, canonical
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
+from .arguments import uniform_bound
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -32,6 +33,8 @@ def uniform(
     name = canonical(dtype, FLOAT_DTYPES)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    minval = uniform_bound(minval, target, shape, "minval")
+    maxval = uniform_bound(maxval, target, shape, "maxval")
     jb = native_jax(target, dev, "uniform", name)
     if jb is not None:
         return jax_call(jb, target, data, dev, "uniform", shape, target.dtype(name), minval, maxval)

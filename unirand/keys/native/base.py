@@ -49,6 +49,14 @@ class NativeKey(NativeMethods):
 
     __slots__ = ("_consumed",)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # split and the bridges of every kind: one reuse transaction each (validate first,
+        # consume after), as the samplers of NativeMethods
+        super().__init_subclass__(**kwargs)
+        for name in ("split", "numpy_generator", "torch_generator"):
+            if name in vars(cls):
+                setattr(cls, name, reuse.transactional(vars(cls)[name]))
+
     #: the library whose generator this key wraps ("numpy", "torch", "jax")
     library: str = ""
 

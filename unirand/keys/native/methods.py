@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import reuse
 from ..validation import as_shape
 from . import derived
 from .arguments import check_mode, float_name, int_name, population, uint_name
@@ -246,3 +247,13 @@ class NativeMethods:
         name = float_name(dtype)
         out = self._truncated_normal(self._source(), lower, upper, shape, name)
         return self._deliver(out, xp, device)
+
+
+def _checked_first() -> None:
+    """Every public method is one reuse transaction: validate first, consume after."""
+    for name, fn in list(vars(NativeMethods).items()):
+        if not name.startswith("_") and callable(fn):
+            setattr(NativeMethods, name, reuse.transactional(fn))
+
+
+_checked_first()
