@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import pathlib
 import platform
 import sys
@@ -92,6 +93,35 @@ def _cpu_has_fma() -> bool | None:
     return None
 
 
+def _cpu_has_avx512_fp16() -> bool | None:
+    """Whether the CPU computes float16 natively (x86 ``avx512_fp16``); None if unknown."""
+    try:
+        text = pathlib.Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    flags = next((ln for ln in text.splitlines() if ln.split(":")[0].strip() == "flags"), None)
+    return None if flags is None else "avx512_fp16" in flags.split(":", 1)[1].split()
+
+
+def _isa_cap() -> str | None:
+    """The ``--xla_cpu_max_isa`` in ``XLA_FLAGS``, if any."""
+    for word in os.environ.get("XLA_FLAGS", "").split():
+        if word.startswith("--xla_cpu_max_isa="):
+            return word.split("=", 1)[1].upper()
+    return None
+
+
+def _check_host() -> None:
+    """The reference platform computes 16-bit floats in float32 (no native float16 arithmetic):
+    on a CPU with AVX512-FP16, XLA must be capped at AVX2 (docs/streams.md, "Hosts")."""
+    if _cpu_has_avx512_fp16():
+        _require(
+            _isa_cap() == "AVX2",
+            "this CPU has AVX512-FP16, where XLA computes float16 natively: run with "
+            "XLA_FLAGS=--xla_cpu_max_isa=AVX2 to generate the reference platform's vectors",
+        )
+
+
 def _require(condition: bool, message: object) -> None:
     """Like ``assert``, but not stripped by ``python -O``."""
     if not condition:
@@ -112,6 +142,7 @@ def _check_config() -> None:
 
 
 def _header() -> dict:
+    _check_host()
     return {
         "schema": SCHEMA,
         "generator": GENERATOR,
@@ -125,6 +156,8 @@ def _header() -> dict:
         "impl": jax.config.jax_default_prng_impl,
         "platform": jax.default_backend(),
         "cpu_has_fma": _cpu_has_fma(),
+        "cpu_has_avx512_fp16": _cpu_has_avx512_fp16(),
+        "xla_cpu_max_isa": _isa_cap(),
         "machine": platform.machine(),
         "libc": "-".join(platform.libc_ver()),
         "inline_hex_max_bytes": INLINE_HEX_MAX_BYTES,
