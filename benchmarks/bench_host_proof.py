@@ -35,7 +35,9 @@ import unirand
 from unirand import backends
 from unirand.samplers import jax_native
 out = {}
-t = time.perf_counter(); jax.numpy.zeros(1).block_until_ready(); out["jax start"] = time.perf_counter() - t
+t = time.perf_counter()
+jax.numpy.zeros(1).block_until_ready()
+out["jax start"] = time.perf_counter() - t
 for family in ("uniform", "normal", "truncated_normal", "exponential", "gumbel"):
     for dtype in ("float16", "bfloat16", "float32", "float64"):
         variant = "low" if family == "gumbel" else ""

@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's unirand
 
-import unirand  # noqa: E402
-from unirand.engine.threefry import Words, hash_pair  # noqa: E402
+import unirand
+from unirand.engine.threefry import Words, hash_pair
 
 BLOCK = 1 << 20
 
@@ -63,9 +63,10 @@ def check(seed: int) -> None:
     assert got.tobytes() == want.tobytes(), "default stream differs from unirand.bits"
     data = children(seed, 4, "split")
     for j, child in enumerate(unirand.split(key, 4)):
-        assert _words(data[j : j + 1], 0, 64)[0].tobytes() == np.asarray(
-            unirand.bits(child, (64,), "uint32")
-        ).tobytes(), "split child differs"
+        assert (
+            _words(data[j : j + 1], 0, 64)[0].tobytes()
+            == np.asarray(unirand.bits(child, (64,), "uint32")).tobytes()
+        ), "split child differs"
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ attempted lazily.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 
 import numpy as np
@@ -53,3 +54,16 @@ def to_numpy(x) -> np.ndarray:
     if mod.startswith("array_api_strict"):
         return np.asarray(x._array)
     return np.asarray(x)
+
+
+@contextlib.contextmanager
+def jax_x64(on: bool = True):
+    """JAX with ``jax_enable_x64`` set to ``on`` for the block, restored after (skips the test
+    when JAX is not installed); yields the ``jax`` module."""
+    jax = pytest.importorskip("jax")
+    old = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", on)
+    try:
+        yield jax
+    finally:
+        jax.config.update("jax_enable_x64", old)

@@ -6,11 +6,9 @@ x64 on, partitionable threefry, XLA:CPU with FMA); nothing here was produced by 
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import pytest
-from _backends import load, to_numpy
+from _backends import jax_x64, load, to_numpy
 from golden import apply_ops, assert_matches, cases, run
 
 import unirand
@@ -22,17 +20,6 @@ WIDE = ("uint64", "float64")
 
 def _wide(case) -> bool:
     return case.get("dtype") in WIDE
-
-
-@contextlib.contextmanager
-def _x64(on: bool):
-    jax = pytest.importorskip("jax")
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield jax
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -58,7 +45,7 @@ def test_numpy_key_computed_elsewhere(case):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("x64", [False, True], ids=["x64-off", "x64-on"])
 def test_jax_native(case, x64):
-    with _x64(x64) as jax:
+    with jax_x64(x64) as jax:
         key = apply_ops(unirand.key(case["seed"]).to(jax), case["ops"])
         if _wide(case) and not x64:
             with pytest.raises(TypeError, match="jax_enable_x64"):
@@ -73,7 +60,7 @@ def _sample(step: int):
 
 @pytest.mark.parametrize("case", _sample(4), ids=[c["name"] for c in _sample(4)])
 def test_jax_native_under_jit(case):
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         key = unirand.key(case["seed"]).to(jax)
         out = jax.jit(lambda k: run(case, apply_ops(k, case["ops"])))(key)
         assert_matches(case, to_numpy(out))
@@ -82,7 +69,7 @@ def test_jax_native_under_jit(case):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_jax_reference_engine(case):
     """The array-API engine itself (not jax.random) on jax.numpy."""
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         from unirand.backends.jax import REFERENCE
 
         key = apply_ops(unirand.key(case["seed"]).to(REFERENCE), case["ops"])
@@ -97,7 +84,7 @@ def _jit_cases():
 
 @pytest.mark.parametrize("case", _jit_cases(), ids=[c["name"] for c in _jit_cases()])
 def test_jax_reference_engine_under_jit(case):
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         from unirand.backends.jax import REFERENCE
 
         key = unirand.key(case["seed"]).to(REFERENCE)

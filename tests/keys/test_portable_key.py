@@ -380,3 +380,45 @@ def test_traced_key_can_switch_to_the_jax_portable_engine():
     k = unirand.key(4).to(jax)
     out = jax.jit(lambda kk: unirand.normal(kk, (8,), xp="jax:portable"))(k)
     assert np.asarray(out).tobytes() == unirand.normal(unirand.key(4), (8,)).tobytes()
+
+
+# -- indexing: out-of-range indices raise on every library (JAX would clamp) ----------------------
+@pytest.mark.parametrize("name", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize(
+    "index",
+    [5, 2, -3, (0, 3), (1, -4), (..., 3), (slice(None), 7), np.int64(2), [0, 2], np.array([-3])],
+    ids=repr,
+)
+def test_out_of_range_index_raises(name, index):
+    load(name)
+    keys = unirand.split(unirand.key(1), (2, 3)).to(name)
+    with pytest.raises(IndexError, match="out of range"):
+        keys[index]
+
+
+@pytest.mark.parametrize("name", ["numpy", "torch", "jax"])
+def test_valid_indices_and_slices_unchanged(name):
+    load(name)
+    keys = unirand.split(unirand.key(1), (2, 3)).to(name)
+    host = unirand.split(unirand.key(1), (2, 3))
+    assert keys[1] == host[1] and keys[-2] == host[0] and keys[-1, -3] == host[1, 0]
+    assert keys[1:9].shape == (1, 3) and keys[5:].shape == (0, 3)
+    assert keys[..., 2] == host[:, 2] and keys[None].shape == (1, 2, 3)
+    assert keys[[1, 0]] == host[[1, 0]]
+
+
+def test_jax_scalar_array_index_is_checked():
+    jnp = load("jax")
+    keys = unirand.split(unirand.key(1), 2).to("jax")
+    with pytest.raises(IndexError, match="out of range"):
+        keys[jnp.int32(5)]
+
+
+def test_traced_index_keeps_jax_semantics():
+    load("jax")
+    import jax
+
+    keys = unirand.split(unirand.key(1), 4).to("jax")
+    f = jax.jit(lambda k, i: unirand.key_data(k[i]))
+    assert to_numpy(f(keys, 7)).tolist() == to_numpy(unirand.key_data(keys[3])).tolist()
+    assert to_numpy(f(keys, 1)).tolist() == to_numpy(unirand.key_data(keys[1])).tolist()

@@ -7,7 +7,6 @@ included); no tolerance anywhere.  On a glibc host the function is also checked 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _backends import jax_x64
 
 from unirand import backends
 from unirand.math.glibc_log import log_f64_glibc
@@ -70,20 +70,9 @@ def test_torch_vectors():
     _assert_same(got.numpy(), X, WANT)
 
 
-@contextlib.contextmanager
-def _x64():
-    jax = pytest.importorskip("jax")
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
-        yield jax
-    finally:
-        jax.config.update("jax_enable_x64", old)
-
-
 @pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
 def test_jax_vectors(jit):
-    with _x64() as jax:
+    with jax_x64() as jax:
         ops = backends.by_name("jax:portable").float64_ops()
 
         def f(x):

@@ -8,13 +8,12 @@ and a few statistical sanity checks.
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import ml_dtypes
 import numpy as np
 import pytest
-from _backends import load, to_numpy
+from _backends import jax_x64, load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
@@ -62,17 +61,6 @@ def run(case, key, xp=None, convert=None):
 def _key(case, xp=None):
     key = unirand.key(case["seed"])
     return apply_ops(key if xp is None else key.to(xp), case["ops"])
-
-
-@contextlib.contextmanager
-def _x64(on: bool):
-    jax = pytest.importorskip("jax")
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield jax
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 def _sample(step: int, offset: int = 0, cases=CASES):
@@ -151,7 +139,7 @@ _NATIVE = (
     ids=[f"{'x64-on' if x64 else 'x64-off'}-{c['name']}" for c, x64 in _NATIVE],
 )
 def test_jax_native(case, x64):
-    with _x64(x64) as jax:
+    with jax_x64(x64) as jax:
         key = _key(case, jax)
         if case["dtype"] == "float64" and not x64:
             with pytest.raises(TypeError, match="jax_enable_x64"):
@@ -166,7 +154,7 @@ def test_jax_native(case, x64):
 
 @_params(_sample(10, 2))
 def test_jax_native_under_jit(case):
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         key = unirand.key(case["seed"]).to(jax)
         out = jax.jit(lambda k: run(case, apply_ops(k, case["ops"])))(key)
         assert_matches(case, to_numpy(out))
@@ -179,16 +167,16 @@ _REF_CASES = [c for c in _SHARED if c["shape"] != [1000]]
 @_params(_REF_CASES)
 def test_jax_reference_engine(case):
     """The array-API code itself (not jax.random) on jax.numpy, eagerly."""
-    with _x64(True):
+    with jax_x64(True):
         from unirand.backends.jax import REFERENCE
 
         assert_matches(case, to_numpy(run(case, _key(case, REFERENCE))))
 
 
 @_params(_sample(2, 0, [c for c in _REF_CASES if c["dtype"] != "float64"]))
-def test_jax_reference_engine_without_x64(case):
+def test_jax_reference_engine_withoutjax_x64(case):
     """float32 FMA emulation in float32 alone, int32 indices: JAX without 64-bit types."""
-    with _x64(False):
+    with jax_x64(False):
         from unirand.backends.jax import REFERENCE
 
         got = to_numpy(run(case, _key(case, REFERENCE)))
@@ -209,7 +197,7 @@ def test_vmap_over_split_keys(fn):
         ),
     }
     keys = unirand.split(unirand.key(3), 4)
-    with _x64(True):
+    with jax_x64(True):
         batched = jax.vmap(calls[fn])(keys.to(jax))
     one_by_one = np.stack([np.asarray(calls[fn](k)) for k in keys])
     assert np.asarray(batched).tobytes() == one_by_one.tobytes()
@@ -316,7 +304,7 @@ def test_keys_checked(call):
 
 
 def test_float64_needs_x64_on_jax():
-    with _x64(False) as jax:
+    with jax_x64(False) as jax:
         key = unirand.key(0).to(jax)
         with pytest.raises(TypeError, match="jax_enable_x64"):
             unirand.exponential(key, (2,), "float64")

@@ -8,12 +8,10 @@ threefry, XLA:CPU with FMA); nothing here was produced by unirand.
 
 from __future__ import annotations
 
-import contextlib
-
 import ml_dtypes
 import numpy as np
 import pytest
-from _backends import load, to_numpy
+from _backends import jax_x64, load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
@@ -70,17 +68,6 @@ def _key(case, xp=None):
     return apply_ops(key if xp is None else key.to(xp), case["ops"])
 
 
-@contextlib.contextmanager
-def _x64(on):
-    jax = pytest.importorskip("jax")
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield jax
-    finally:
-        jax.config.update("jax_enable_x64", old)
-
-
 def _check(case, got, backend):
     # every backend bitwise, torch's float64 included (its log is glibc's, emulated)
     assert_matches(case, got)
@@ -115,7 +102,7 @@ _JAX = [c for i, c in enumerate(CASES) if i % 3 == 0 or c["shape"] == [100_000]]
 
 @_params(_JAX)
 def test_jax_native(case):
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         assert_matches(case, to_numpy(run(case, _key(case, jax))))
 
 
@@ -124,7 +111,7 @@ _REF = [c for i, c in enumerate(CASES) if i % 5 == 1]
 
 @_params(_REF)
 def test_jax_reference_engine(case):
-    with _x64(True):
+    with jax_x64(True):
         from unirand.backends.jax import REFERENCE
 
         _check(case, to_numpy(run(case, _key(case, REFERENCE))), "jax")
@@ -141,7 +128,7 @@ def test_shuffle_is_independent_permutation():
 
 
 def test_jit_jax_native():
-    with _x64(True) as jax:
+    with jax_x64(True) as jax:
         key = unirand.key(3).to(jax)
         out = jax.jit(lambda k: unirand.permutation(k, 50))(key)
         assert to_numpy(out).tobytes() == unirand.permutation(unirand.key(3), 50).tobytes()
@@ -197,7 +184,7 @@ def test_bad_input(call, exc, match):
 
 
 def test_choice_with_replacement_without_p_needs_x64_on_jax():
-    with _x64(False) as jax:
+    with jax_x64(False) as jax:
         key = unirand.key(0).to(jax)
         with pytest.raises(TypeError, match="jax_enable_x64"):
             unirand.choice(key, 5, (3,))
@@ -220,11 +207,8 @@ def test_integer_bounds_are_converted_as_jax_does():
 
 def test_uniform_bounds_of_another_library_are_converted_by_value():
     """Issue 11, item 2: float64 JAX bounds with xp=torch were read as float32 bytes."""
-    jax = pytest.importorskip("jax")
     torch = pytest.importorskip("torch")
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
+    with jax_x64(True) as jax:
         k = unirand.key(0)
         hi = [2.0, 4.0, 2.0, 4.0]
         want = to_numpy(unirand.uniform(k, (3, 4), "float32", 0.0, np.array(hi), xp="numpy"))
@@ -236,8 +220,6 @@ def test_uniform_bounds_of_another_library_are_converted_by_value():
         ):
             got = to_numpy(unirand.uniform(k, (3, 4), "float32", 0.0, bound, xp=xp))
             assert got.tobytes() == want.tobytes(), (xp, type(bound))
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 @pytest.mark.parametrize("xp", ["numpy", "torch", "jax"])
@@ -255,3 +237,37 @@ def test_uniform_bounds_must_broadcast_to_shape(xp):
     load(xp)
     with pytest.raises(ValueError, match="must broadcast to the shape argument"):
         unirand.uniform(unirand.key(0), (3,), "float32", 0.0, np.ones((2, 3)), xp=xp)
+
+
+# -- shape () with scalar parameters: shape () everywhere, as jax.random ------------------------
+_SCALAR_CALLS = {
+    "truncated_normal": lambda k, xp: unirand.truncated_normal(k, -1.0, 1.0, (), xp=xp),
+    "truncated_normal_none": lambda k, xp: unirand.truncated_normal(k, -1.0, 1.0, xp=xp),
+    "truncated_normal_f16": lambda k, xp: unirand.truncated_normal(
+        k, -1.0, 1.0, (), "float16", xp=xp
+    ),
+    "bernoulli": lambda k, xp: unirand.bernoulli(k, 0.3, (), xp=xp),
+    "bernoulli_none": lambda k, xp: unirand.bernoulli(k, 0.3, xp=xp),
+    "categorical": lambda k, xp: unirand.categorical(k, np.zeros(3, np.float32), shape=(), xp=xp),
+    "exponential": lambda k, xp: unirand.exponential(k, (), xp=xp),
+    "gumbel": lambda k, xp: unirand.gumbel(k, (), xp=xp),
+    "randint": lambda k, xp: unirand.randint(k, (), 0, 10, xp=xp),
+    "choice": lambda k, xp: unirand.choice(k, 5, (), replace=False, xp=xp),
+}
+
+
+@pytest.mark.parametrize("name", list(_SCALAR_CALLS))
+@pytest.mark.parametrize("xp", ["numpy", "torch", "jax", "jax:portable"])
+def test_scalar_shape_gives_scalar_result(xp, name):
+    load(xp.split(":")[0])
+    out = _SCALAR_CALLS[name](unirand.key(3), xp)
+    assert tuple(out.shape) == ()
+
+
+@pytest.mark.parametrize("xp", ["numpy", "torch", "jax", "jax:portable"])
+def test_truncated_normal_scalar_is_the_first_of_one(xp):
+    load(xp.split(":")[0])
+    k = unirand.key(3)
+    one = to_numpy(unirand.truncated_normal(k, -1.0, 1.0, (1,), xp=xp))
+    scalar = to_numpy(unirand.truncated_normal(k, -1.0, 1.0, (), xp=xp))
+    assert scalar.shape == () and scalar.tobytes() == one[0].tobytes()

@@ -24,9 +24,9 @@ from .. import backends
 from ..backends import Backend
 from . import reuse
 from .bridges import derived_jax_key, derived_numpy_generator, derived_torch_generator
-from .payload import to_json
+from .payload import field_error, to_json
 from .pytree import ensure_registered, register_when_jax_loads
-from .validation import as_batch_shape, as_fold_in_data, is_integer
+from .validation import as_batch_shape, as_fold_in_data, check_index, is_integer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -89,6 +89,13 @@ class PortableKey:
         return self.shape[0]
 
     def __getitem__(self: K, index: Any) -> K:
+        """Keys of the batch, NumPy's indexing on the batch axes, on every library.
+
+        A concrete integer index out of range (beyond ``-len`` too) raises ``IndexError``,
+        also where the data lives on JAX, which would clamp it and return a duplicated key.
+        An index traced by ``jax.jit``/``vmap`` cannot be checked: it keeps JAX's semantics
+        (clamped to the batch).
+        """
         if not self.shape:
             raise TypeError("a single key (shape ()) cannot be indexed")
         idx = index if isinstance(index, tuple) else (index,)
@@ -96,6 +103,7 @@ class PortableKey:
             raise IndexError(
                 f"index {index!r} reaches into the key data of keys of shape {self.shape}"
             )
+        check_index(index, self.shape)  # JAX would clamp: a duplicated key
         try:
             data = self._data[(*idx, slice(None))]
         except IndexError as e:
@@ -269,12 +277,31 @@ def _unpickle(impl: str, data: np.ndarray, backend: str, device: str | None) -> 
     """
     if impl != PortableKey.impl:
         raise ValueError(f"unknown key impl {impl!r} in pickle")
+    host = _pickled_data(data)
+    if not isinstance(backend, str):
+        raise field_error("xp", "the name of an array library", backend)
+    if device is not None and not isinstance(device, str):
+        raise field_error("device", "a device name or null", device)
     try:
         target = backends.by_name(backend)
     except ImportError:
         target = backends.by_name("numpy")
-    host = np.asarray(data, np.uint32)
+    except ValueError:
+        raise field_error("xp", f"one of {', '.join(backends.KNOWN)}", backend) from None
     try:
         return new_key(target.from_numpy(host, target.resolve_device(device)), target)
     except Exception:
         return new_key(target.from_numpy(host, None), target)
+
+
+def _pickled_data(data: Any) -> np.ndarray:
+    """Pickled key data as uint32, checked: an integer array of shape ``S + (2,)``, every value
+    in ``[0, 2**32)`` (never wrapped or truncated)."""
+    expected = "an integer array of shape (..., 2) with values in [0, 2**32)"
+    if not isinstance(data, np.ndarray) or data.dtype.kind not in "iu":
+        raise field_error("data", expected, data)
+    if data.ndim < 1 or data.shape[-1] != 2:
+        raise field_error("data", f"{expected} (got shape {data.shape})", data)
+    if data.dtype != np.uint32 and data.size and (data.min() < 0 or data.max() >= 2**32):
+        raise field_error("data", expected, data)
+    return data.astype(np.uint32)

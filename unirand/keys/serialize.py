@@ -14,9 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
-
-from .payload import FORMAT, KINDS, READABLE
+from .payload import FORMAT, KINDS, check_header, field_error, field_shape, field_words
 
 __all__ = ["from_payload", "key_from_json"]
 
@@ -29,6 +27,10 @@ def key_from_json(text: str | bytes) -> Any:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise ValueError(f"text is not valid JSON: {e}") from e
+    except RecursionError:  # nesting deeper than the parser's stack: never a key
+        raise ValueError("text is not a unirand key: JSON nested too deeply") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"text is not valid JSON: {e}") from e
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise ValueError(
             f'text is not a unirand key: expected a JSON object with "format": {FORMAT!r}'
@@ -37,22 +39,23 @@ def key_from_json(text: str | bytes) -> Any:
 
 
 def from_payload(p: dict[str, Any]) -> Any:
-    """The key of a payload (from JSON or a pickle)."""
-    version = p.get("version")
-    if version not in READABLE:
-        raise ValueError(
-            f"unsupported unirand key format version {version!r}; this unirand reads version "
-            f"{', '.join(map(str, READABLE))}"
-        )
-    impl = p.get("impl")
-    if not isinstance(impl, str):
-        raise ValueError(f"key payload has no impl tag; known impls: {', '.join(KINDS)}")
+    """The key of a payload (from JSON or a pickle); every field is checked (``ValueError``
+    naming the field and what it must be)."""
+    impl = check_header(p)["impl"]
     try:
         if impl == "threefry2x32":
             from .portable import _unpickle
 
-            data = np.array(p["data"], dtype=np.uint32).reshape(tuple(p["shape"]))
-            return _unpickle(impl, data, p["xp"], p["device"])
+            shape = field_shape(p["shape"], "shape", min_ndim=1)
+            if shape[-1] != 2:
+                raise field_error("shape", "a key batch shape followed by 2", p["shape"])
+            data = field_words(p["data"], "data", shape, "shape")
+            xp, device = p["xp"], p["device"]
+            if not isinstance(xp, str):
+                raise field_error("xp", "the name of an array library", xp)
+            if device is not None and not isinstance(device, str):
+                raise field_error("device", "a device name or null", device)
+            return _unpickle(impl, data, xp, device)
         if impl.startswith("numpy:"):
             from .native.numpy import NumpyKey
 

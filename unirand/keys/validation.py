@@ -6,6 +6,8 @@ import math
 import operator
 from typing import Any
 
+import numpy as np
+
 _U64 = 2**64
 
 
@@ -27,7 +29,27 @@ def as_shape(shape: Any, *, argument: str = "shape") -> tuple[int, ...]:
         if d < 0:
             raise ValueError(f"{argument} entries must be non-negative; got {d} in {shape!r}")
         out.append(d)
-    return tuple(out)
+    return check_size(tuple(out), argument)
+
+
+#: the largest total size (and extent) any backend can index: int64 sizes and strides
+MAX_SIZE = 2**63 - 1
+
+
+def check_size(shape: tuple[int, ...], argument: str = "shape") -> tuple[int, ...]:
+    """``shape`` itself, after checking that every extent and the total size fit in int64.
+
+    Checked before any library sees the shape: past it NumPy wraps the size silently, torch
+    raises ``OverflowError``, JAX ``TypeError`` and XLA aborts the interpreter.  A shape with
+    a zero extent has size 0 and passes (each extent must still fit in int64).
+    """
+    size = math.prod(shape)
+    if size > MAX_SIZE or any(d > MAX_SIZE for d in shape):
+        raise ValueError(
+            f"{argument} {shape!r} has {size} elements; the total size and every entry must be "
+            "below 2**63"
+        )
+    return shape
 
 
 def as_batch_shape(num: Any) -> tuple[int, ...]:
@@ -36,7 +58,7 @@ def as_batch_shape(num: Any) -> tuple[int, ...]:
         n = operator.index(num)
         if n < 0:
             raise ValueError(f"num must be non-negative; got {n}")
-        return (n,)
+        return check_size((n,), "num")
     return as_shape(num, argument="num")
 
 
@@ -83,3 +105,45 @@ def is_integer(x: Any) -> bool:
     except TypeError:
         return False
     return "int" in str(dtype)
+
+
+def check_index(index: Any, shape: tuple[int, ...]) -> None:
+    """Raise ``IndexError`` for a concrete integer index outside ``shape`` (as NumPy does).
+
+    JAX clamps out-of-range indices (``keys[5]`` of 2 keys would be ``keys[1]``: a duplicated
+    key), so keys check them first, on every library: ints, NumPy integers, 0-d and n-d integer
+    arrays with concrete values.  Slices, ``None`` and ``...`` are left to the library; an index
+    traced by ``jax.jit``/``vmap`` has no value to check and keeps JAX's semantics (clamped).
+    """
+    idx = index if isinstance(index, tuple) else (index,)
+    consumed = sum(i is not None and i is not Ellipsis for i in idx)
+    dim = 0
+    for i in idx:
+        if i is None or isinstance(i, slice):
+            dim += i is not None
+            continue
+        if i is Ellipsis:
+            dim += len(shape) - consumed
+            continue
+        if dim >= len(shape):
+            return  # too many indices: the caller's own error
+        n = shape[dim]
+        if is_integer(i):
+            lo = hi = operator.index(i)
+        else:
+            try:
+                a = np.asarray(i)
+            except Exception:  # traced by jax.jit/vmap, or not array-like: the library decides
+                return
+            if a.dtype.kind == "b":
+                return  # a boolean mask spans a.ndim axes; the library checks its shape
+            if a.dtype.kind not in "iu" or a.size == 0:
+                dim += 1
+                continue
+            lo, hi = int(a.min()), int(a.max())
+        if lo < -n or hi >= n:
+            bad = lo if lo < -n else hi
+            raise IndexError(
+                f"index {bad} is out of range for axis {dim} of size {n} (keys of shape {shape})"
+            )
+        dim += 1

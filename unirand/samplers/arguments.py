@@ -182,6 +182,22 @@ def population(value: Any, argument: str) -> int | None:
     return None
 
 
+def check_count(n: int, argument: str, backend: Backend) -> int:
+    """``n`` (``arange(n)``'s length) must fit the index dtype: int64, int32 on JAX without x64.
+
+    Past it NumPy wrapped (``permutation(k, 2**63)`` was empty, ``choice(k, 2**70)`` drew below
+    2**63) and the other libraries raised their own errors; unirand refuses on every library.
+    """
+    itype = index_dtype(backend)
+    top = 2**31 - 1 if "int32" in str(itype) else 2**63 - 1
+    if n > top:
+        bits = 32 if top < 2**32 else 64
+        raise ValueError(
+            f"{argument} must be at most {top} (the int{bits} index dtype) when an integer; got {n}"
+        )
+    return n
+
+
 def check_axis(axis: Any, ndim: int, argument: str = "axis") -> int:
     if not is_integer(axis):
         raise TypeError(f"{argument} must be an integer; got {type(axis).__name__} {axis!r}")

@@ -29,6 +29,7 @@ from .arguments import (
     as_array,
     check_axis,
     check_bool,
+    check_count,
     check_mode,
     float_array,
     index_dtype,
@@ -189,7 +190,7 @@ def choice(
     itype = index_dtype(target)
     if n is not None:
         arr = None
-        n_inputs = n
+        n_inputs = check_count(n, "a", target)
     else:
         arr = as_array(a, target, dev, "a")
         if len(arr.shape) == 0:

@@ -19,7 +19,15 @@ import numpy as np
 
 from ..engine.backend import Backend
 from ..keys.portable import PortableKey, destination, single
-from .arguments import array_device, as_array, check_axis, check_bool, index_dtype, population
+from .arguments import (
+    array_device,
+    as_array,
+    check_axis,
+    check_bool,
+    check_count,
+    index_dtype,
+    population,
+)
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -107,6 +115,7 @@ def permutation(
     if n is not None:
         if n < 0:
             raise ValueError(f"x must be non-negative when an integer; got {n}")
+        check_count(n, "x", target)
         axis = check_axis(axis, 1)
         arr = arange(target, n, dev)
         independent = True

@@ -99,7 +99,18 @@ def truncated_normal_values(
     dtype: str,
     device: Any,
 ) -> Any:
-    """Truncated normals from host bounds ``(a, b, lo, hi)`` (see :func:`host_bounds`)."""
+    """Truncated normals of shape ``shape`` from host bounds ``(a, b, lo, hi)`` (see
+    :func:`host_bounds`; they broadcast to ``shape``).
+
+    Shape ``()`` is computed as one value of shape ``(1,)`` (the same counter, so the same
+    number: the float operations need 1-d arrays) and returned with shape ``()``, as
+    ``jax.random.truncated_normal`` does.
+    """
+    if shape == ():
+        one = tuple(np.reshape(v, (1,)) for v in bounds)
+        return backend.xp.reshape(
+            truncated_normal_values(backend, data, one, (1,), dtype, device), ()
+        )
     xp = backend.xp
     a, b, lo, hi = (backend.from_numpy(np.ascontiguousarray(v), device) for v in bounds)
     a, b, lo, hi = (xp.reshape(v, bounds[0].shape) for v in (a, b, lo, hi))
@@ -175,6 +186,7 @@ def truncated_normal(
         )
     if lo_traced or up_traced:
         raise TypeError("truncated_normal: the portable engine needs concrete (non-traced) bounds")
-    lo_b, up_b = (np.ascontiguousarray(v) for v in np.broadcast_arrays(lo, up))
+    # np.ascontiguousarray makes 0-d arrays 1-d: keep the bounds' shape (shape () stays ())
+    lo_b, up_b = (np.ascontiguousarray(v).reshape(v.shape) for v in np.broadcast_arrays(lo, up))
     bounds = host_bounds(lo_b, up_b, name)
     return truncated_normal_values(target, data, bounds, shape, name, dev)

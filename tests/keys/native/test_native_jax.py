@@ -154,3 +154,12 @@ def test_new_samplers_trace_and_check_concrete_arguments():
         key.randint((2,), 0, 3, "float32")
     with pytest.raises(ValueError, match="single key"):
         key.split(2).permutation(3)
+
+
+@pytest.mark.parametrize("index", [2, -3, (0, 3), [0, 2]], ids=repr)
+def test_out_of_range_index_raises_not_clamps(index):
+    keys = unirand.as_key(jax.random.key(1, impl="rbg")).split((2, 3))
+    assert isinstance(keys, JaxKey)
+    with pytest.raises(IndexError, match="out of range"):
+        keys[index]
+    assert keys[-1].jax_key() is not None and keys[1:5].shape == (1, 3)

@@ -9,9 +9,9 @@ temporaries stay at three chunk buffers per thread.  The golden vectors test thi
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 import numpy as np
 
@@ -72,6 +72,29 @@ def _workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-@lru_cache(maxsize=1)
+# The pool is per process: a forked child inherits the executor object but none of its threads,
+# so work submitted there would wait forever.  The fork hook drops the parent's pool (and its
+# lock, which another thread may have held at the fork) in the child; the pid check covers
+# forks the hook does not see (none on CPython, but it costs one comparison).
+_POOL: ThreadPoolExecutor | None = None
+_POOL_PID = 0
+_POOL_LOCK = threading.Lock()
+
+
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(_workers(), thread_name_prefix="unirand")
+    global _POOL, _POOL_PID
+    pid = os.getpid()
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_PID != pid:
+            _POOL = ThreadPoolExecutor(_workers(), thread_name_prefix="unirand")
+            _POOL_PID = pid
+        return _POOL
+
+
+def _reset_after_fork() -> None:
+    global _POOL, _POOL_PID, _POOL_LOCK
+    _POOL, _POOL_PID, _POOL_LOCK = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..payload import field_error, field_ints, field_shape
 from ..validation import as_batch_shape, as_fold_in_data
 from .base import NativeKey
 
@@ -80,10 +81,22 @@ class IndexedKey(NativeKey):
         return {"shape": list(self._idx.shape), "index": self._idx.ravel().tolist()}
 
 
-def restore_index(value: Any) -> np.ndarray | None:
-    """The index array of a batch key from its payload (None for a single key)."""
+def restore_index(value: Any, limit: int = 2**63) -> np.ndarray | None:
+    """The index array of a batch key from its payload's ``batch`` (None for a single key).
+
+    ``batch`` must be null or ``{"shape": [...], "index": [...]}`` with ``prod(shape)`` child
+    indices in ``[0, limit)`` (``ValueError`` naming the field otherwise).
+    """
     if value is None:
         return None
-    idx = np.array(value["index"], dtype=np.int64).reshape(tuple(value["shape"]))
+    if not isinstance(value, dict) or set(value) != {"shape", "index"}:
+        raise field_error("batch", 'null or {"shape": [...], "index": [...]}', value)
+    shape = field_shape(value["shape"], "batch.shape")
+    index = field_ints(value["index"], "batch.index", 0, limit)
+    if len(index) != math.prod(shape):
+        raise field_error(
+            "batch.index", f"{math.prod(shape)} child indices (batch.shape {list(shape)})", index
+        )
+    idx = np.array(index, dtype=np.int64).reshape(shape)
     idx.flags.writeable = False
     return idx

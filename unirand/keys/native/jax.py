@@ -17,7 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...backends import by_name
-from ..validation import as_batch_shape, as_fold_in_data, as_shape
+from ..payload import check_header, field, field_error, field_shape, field_words
+from ..validation import as_batch_shape, as_fold_in_data, as_shape, check_index
 from .arguments import (
     check_axis,
     check_bool,
@@ -73,6 +74,7 @@ class JaxKey(NativeKey):
     def __getitem__(self, index: Any) -> JaxKey:
         if not self.shape:
             raise TypeError("a single key (shape ()) cannot be indexed")
+        check_index(index, self.shape)  # JAX would clamp: a duplicated key
         return JaxKey._wrap(self._k[index])
 
     def key_data(self) -> Any:
@@ -94,13 +96,20 @@ class JaxKey(NativeKey):
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> JaxKey:
-        name = p["impl"].split(":", 1)[1]
+        """The key of a payload; every field is checked (``ValueError`` naming it)."""
+        name = check_header(p, "jax:")["impl"].split(":", 1)[1]
         if name not in impls():
             raise ValueError(
                 f"unknown JAX PRNG impl {name!r} in key impl {p['impl']!r}; this JAX has "
                 f"{', '.join(impls())}"
             )
-        data = np.array(p["data"], dtype=np.uint32).reshape(tuple(p["shape"]))
+        words = tuple(jax.random.key_data(jax.random.key(0, impl=name)).shape)
+        shape = field_shape(field(p, "shape"), "shape", min_ndim=len(words))
+        if shape[len(shape) - len(words) :] != words:
+            raise field_error(
+                "shape", f"a key batch shape followed by {list(words)} ({name} keys)", p["shape"]
+            )
+        data = field_words(field(p, "data"), "data", shape, "shape")
         return cls._wrap(jax.random.wrap_key_data(jnp.asarray(data), impl=name))
 
     def __repr__(self) -> str:

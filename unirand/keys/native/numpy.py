@@ -23,6 +23,14 @@ import numpy as np
 
 from ...backends import to_numpy
 from ...engine.dtypes import numpy_dtype
+from ..payload import (
+    MAX_POOL_SIZE,
+    check_header,
+    field,
+    field_error,
+    field_int,
+    field_ints,
+)
 from .arguments import (
     check_axis,
     check_bool,
@@ -72,6 +80,15 @@ class NumpyKey(IndexedKey):
         if not isinstance(entropy, int):
             entropy = tuple(int(v) for v in np.asarray(entropy).ravel())
         spawn_key = tuple(int(v) for v in seq.spawn_key)
+        if not 4 <= seq.pool_size <= MAX_POOL_SIZE:
+            raise ValueError(
+                f"SeedSequence pool_size must be at most {MAX_POOL_SIZE}; got {seq.pool_size}"
+            )
+        if seq.n_children_spawned > FOLD_TAG:
+            raise ValueError(
+                "SeedSequence n_children_spawned must be at most 2**32 - 1; got "
+                f"{seq.n_children_spawned}"
+            )
         material = (bit_generator, entropy, spawn_key, int(seq.pool_size), seq.n_children_spawned)
         key = cls._make(material)
         rebuilt = key.seed_sequence().generate_state(seq.pool_size)
@@ -153,19 +170,24 @@ class NumpyKey(IndexedKey):
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> NumpyKey:
-        name = p["impl"].split(":", 1)[1]
+        """The key of a payload; every field is checked (``ValueError`` naming it)."""
+        name = check_header(p, "numpy:")["impl"].split(":", 1)[1]
         if name not in BIT_GENERATORS:
             raise ValueError(f"unknown NumPy bit generator {name!r} in key impl {p['impl']!r}")
-        entropy = p["entropy"]
-        entropy = int(entropy) if isinstance(entropy, int) else tuple(int(v) for v in entropy)
-        material = (
-            name,
-            entropy,
-            tuple(int(v) for v in p["spawn_key"]),
-            int(p["pool_size"]),
-            int(p["offset"]),
-        )
-        return cls._make(material, restore_index(p["batch"]))
+        entropy: Any = field(p, "entropy")
+        if isinstance(entropy, (list, tuple)):
+            entropy = field_ints(entropy, "entropy", 0)
+        elif isinstance(entropy, (int, np.integer)) and not isinstance(entropy, bool):
+            entropy = int(entropy)
+            if entropy < 0:
+                raise field_error("entropy", "a non-negative integer or a list of them", entropy)
+        else:
+            raise field_error("entropy", "a non-negative integer or a list of them", entropy)
+        spawn_key = field_ints(field(p, "spawn_key"), "spawn_key", 0)
+        pool_size = field_int(field(p, "pool_size"), "pool_size", 4, MAX_POOL_SIZE + 1)
+        offset = field_int(field(p, "offset"), "offset", 0, FOLD_TAG + 1)
+        idx = restore_index(field(p, "batch"), FOLD_TAG - offset)
+        return cls._make((name, entropy, spawn_key, pool_size, offset), idx)
 
     def _words(self, n: int) -> np.ndarray:
         return self._generator().integers(0, 2**32, size=n, dtype=np.uint32)

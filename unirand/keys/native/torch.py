@@ -27,6 +27,7 @@ import torch
 
 from ...backends import by_name, to_numpy
 from ..bridges import derived_torch_generator
+from ..payload import check_header, field, field_error, field_int
 from ..validation import as_shape
 from .arguments import (
     check_axis,
@@ -59,6 +60,28 @@ _DTYPES = {
     "float32": torch.float32,
     "float64": torch.float64,
 }
+
+
+#: device types whose generators draw numbers (``meta`` and the like have none)
+_GENERATOR_DEVICES = ("cpu", "cuda", "mps", "xpu")
+
+
+def _generator_on(device: Any) -> torch.Generator:
+    """A generator on the payload's ``device``: a canonical device string of a type that draws
+    numbers and that this torch has."""
+    expected = f"a torch device name of type {', '.join(_GENERATOR_DEVICES)}, available here"
+    if not isinstance(device, str):
+        raise field_error("device", expected, device)
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise field_error("device", expected, device) from None
+    if parsed.type not in _GENERATOR_DEVICES or str(parsed) != device:
+        raise field_error("device", expected, device)
+    try:
+        return torch.Generator(device=device)
+    except RuntimeError as e:
+        raise field_error("device", f"{expected} ({e})", device) from None
 
 
 def derive_seed(material: tuple[str, int, bytes | None], op: bytes, n: int) -> int:
@@ -139,14 +162,26 @@ class TorchKey(IndexedKey):
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> TorchKey:
-        state = p["state"]
-        device = str(p["device"])
-        try:
-            torch.Generator(device=device)
-        except RuntimeError as e:
-            raise ValueError(f"torch key on device {device!r}, which is not available: {e}") from e
-        material = (device, int(p["seed"]), None if state is None else bytes.fromhex(state))
-        return cls._make(material, restore_index(p["batch"]))
+        """The key of a payload; every field is checked (``ValueError`` naming it)."""
+        check_header(p, "torch")
+        device = field(p, "device")
+        gen = _generator_on(device)
+        seed = field_int(field(p, "seed"), "seed", 0, 2**64)
+        state: Any = field(p, "state")
+        if state is not None:
+            size = len(gen.get_state())
+            expected = f"null or the hex of {size} bytes (get_state() on {device})"
+            try:
+                state = bytes.fromhex(state) if isinstance(state, str) else None
+            except ValueError:
+                state = None
+            if state is None or len(state) != size:
+                raise field_error("state", expected, p["state"])
+            try:
+                gen.set_state(torch.frombuffer(bytearray(state), dtype=torch.uint8))
+            except RuntimeError as e:
+                raise field_error("state", f"{expected}, a valid state ({e})", p["state"]) from None
+        return cls._make((device, seed, state), restore_index(field(p, "batch")))
 
     def _words(self, n: int) -> np.ndarray:
         w = torch.empty(n, dtype=torch.int64, device=self._m[0])

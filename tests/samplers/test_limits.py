@@ -1,0 +1,147 @@
+"""Limits of sizes and counts: refused with a clear error before any library sees them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _backends import load
+
+import unirand
+
+XPS = ["numpy", "torch", "jax", "jax:portable"]
+
+
+def _xp(name):
+    load(name.split(":")[0])
+    return name
+
+
+def _samplers(k):
+    return {
+        "bits": lambda s, xp: unirand.bits(k, s, xp=xp),
+        "uniform": lambda s, xp: unirand.uniform(k, s, xp=xp),
+        "normal": lambda s, xp: unirand.normal(k, s, xp=xp),
+        "exponential": lambda s, xp: unirand.exponential(k, s, xp=xp),
+        "gumbel": lambda s, xp: unirand.gumbel(k, s, xp=xp),
+        "bernoulli": lambda s, xp: unirand.bernoulli(k, 0.5, s, xp=xp),
+        "categorical": lambda s, xp: unirand.categorical(
+            k, np.zeros(3, np.float32), shape=s, xp=xp
+        ),
+        "randint": lambda s, xp: unirand.randint(k, s, 0, 10, xp=xp),
+        "choice": lambda s, xp: unirand.choice(k, 5, s, xp=xp),
+        "truncated_normal": lambda s, xp: unirand.truncated_normal(k, -1.0, 1.0, s, xp=xp),
+        "split": lambda s, xp: unirand.split(k.to(xp.split(":")[0]), s),
+    }
+
+
+SAMPLERS = list(_samplers(None))
+
+
+# -- total sizes of 2**63 or more -------------------------------------------------------------
+@pytest.mark.parametrize("name", SAMPLERS)
+@pytest.mark.parametrize("xp", XPS)
+@pytest.mark.parametrize("shape", [(2**32, 2**32), (2**62, 2), (0, 2**63), (2**70,)])
+def test_huge_shapes_are_refused_before_any_library_call(xp, name, shape):
+    if xp.startswith("jax") and 0 not in shape:
+        _xp(xp)
+        pytest.skip("XLA aborted the process here: test_huge_shapes_on_jax_raise_not_abort")
+    f = _samplers(unirand.key(0))[name]
+    with pytest.raises(
+        ValueError, match=r"(shape|num) .* elements; the total size .* below 2\*\*63"
+    ):
+        f(shape, _xp(xp))
+
+
+@pytest.mark.parametrize("num", [2**63, 2**64, (2**32, 2**32), (3, 2**62)])
+def test_split_of_huge_num_is_refused(num):
+    with pytest.raises(ValueError, match=r"num .* elements; the total size .* below 2\*\*63"):
+        unirand.split(unirand.key(0), num)
+
+
+def test_largest_size_passes_the_check():
+    from unirand.keys.validation import as_batch_shape, as_shape
+
+    assert as_shape((2**63 - 1,)) == (2**63 - 1,)
+    assert as_shape((0, 2**63 - 1)) == (0, 2**63 - 1)
+    assert as_batch_shape(2**63 - 1) == (2**63 - 1,)
+
+
+def test_huge_shapes_on_jax_raise_not_abort():
+    """Before the check, XLA aborted the interpreter (SIGABRT): run it in its own process."""
+    load("jax")
+    code = (
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import unirand\n"
+        "from test_limits import _samplers\n"
+        "for xp in ('jax', 'jax:portable'):\n"
+        "    for name, f in _samplers(unirand.key(0)).items():\n"
+        "        for shape in ((2**32, 2**32), (2**62, 2), (2**70,)):\n"
+        "            try:\n"
+        "                f(shape, xp)\n"
+        "            except ValueError as e:\n"
+        "                print(xp, name, shape, e)\n"
+    )
+    here = str(Path(__file__).resolve().parent)
+    r = subprocess.run(
+        [sys.executable, "-c", code, here],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(Path(here).parent),
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 * len(SAMPLERS) * 3, r.stdout
+    assert all("elements; the total size and every entry must be below 2**63" in x for x in lines)
+    assert "jax bits (4294967296, 4294967296) shape (4294967296, 4294967296) has " in r.stdout
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+@pytest.mark.parametrize("xp", XPS)
+def test_zero_size_shapes_with_large_extents_are_empty(xp, name):
+    f = _samplers(unirand.key(0))[name]
+    out = f((0, 2**40), _xp(xp))
+    assert tuple(out.shape) == (0, 2**40)
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+@pytest.mark.parametrize("xp", ["jax", "jax:portable"])
+def test_zero_size_shapes_up_to_int64_extents_on_jax(xp, name):
+    # JAX describes any extent below 2**63 when the size is 0; NumPy and torch refuse
+    # (0, 2**62) themselves where extent * itemsize (or a stride) passes 2**63
+    f = _samplers(unirand.key(0))[name]
+    out = f((0, 2**62), _xp(xp))
+    assert tuple(out.shape) == (0, 2**62)
+
+
+def test_zero_size_numpy_bytes_up_to_int64_extents():
+    out = unirand.bits(unirand.key(0), (0, 2**62), "uint8")
+    assert out.shape == (0, 2**62) and out.dtype == np.uint8
+
+
+# -- integer populations beyond the index dtype ------------------------------------------------
+@pytest.mark.parametrize("xp", XPS)
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda k, n, xp: unirand.permutation(k, n, xp=xp), "x"),
+        (lambda k, n, xp: unirand.choice(k, n, (3,), xp=xp), "a"),
+        (lambda k, n, xp: unirand.choice(k, n, (3,), replace=False, xp=xp), "a"),
+    ],
+    ids=["permutation", "choice", "choice_no_replace"],
+)
+@pytest.mark.parametrize("n", [2**63, 2**70])
+def test_populations_beyond_the_index_dtype_are_refused(xp, call, argument, n):
+    with pytest.raises(ValueError, match=rf"^{argument} must be at most .* index dtype"):
+        call(unirand.key(0), n, _xp(xp))
+
+
+@pytest.mark.parametrize("xp", ["numpy", "torch"])
+def test_largest_int64_population_is_sampled(xp):
+    out = unirand.choice(unirand.key(0), 2**63 - 1, (3,), xp=_xp(xp))
+    assert tuple(out.shape) == (3,) and int(out.min()) >= 0
