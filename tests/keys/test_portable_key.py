@@ -422,3 +422,18 @@ def test_traced_index_keeps_jax_semantics():
     f = jax.jit(lambda k, i: unirand.key_data(k[i]))
     assert to_numpy(f(keys, 7)).tolist() == to_numpy(unirand.key_data(keys[3])).tolist()
     assert to_numpy(f(keys, 1)).tolist() == to_numpy(unirand.key_data(keys[1])).tolist()
+
+
+def test_unclear_errors_made_clear():
+    """Issue 11, item 13: ValueErrors that name the argument, not library internals."""
+    with pytest.raises(ValueError, match=r"data values must be in \[0, 2\*\*32\)"):
+        unirand.wrap_key_data([2**64, 0])
+    torch = pytest.importorskip("torch")
+    key = unirand.key(0)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"'cuda'.*no CUDA device"):
+            unirand.uniform(key, (3,), xp="torch", device="cuda")
+        with pytest.raises(ValueError, match="no CUDA device"):
+            key.to("torch", "cuda:0")
+    with pytest.raises(ValueError, match="meta tensor holds no numbers"):
+        key.to("torch", "meta")

@@ -58,10 +58,15 @@ class Words:
             idx = xp.arange(n, dtype=self.dtype, device=self.device)
             return idx >> self.const(32), idx & self.const(MASK32)
         if n > 2**32:
-            raise ValueError(
-                f"this array library carries 32-bit words without a 64-bit integer type, so at "
-                f"most 2**32 values can be drawn at once; asked for {n}"
-            )
+            wide = getattr(xp, "int64", None)
+            if wide is None:
+                raise ValueError(
+                    f"this array library carries 32-bit words without a 64-bit integer type, so "
+                    f"at most 2**32 values can be drawn at once; asked for {n}"
+                )
+            idx = xp.arange(n, dtype=wide, device=self.device)
+            hi = xp.astype(idx >> xp.asarray(32, dtype=wide), self.dtype)
+            return hi, xp.astype(idx & xp.asarray(MASK32, dtype=wide), self.dtype)
         lo = xp.arange(n, dtype=self.dtype, device=self.device)
         return xp.zeros(n, dtype=self.dtype, device=self.device), lo
 

@@ -113,6 +113,10 @@ def _host_words(data: Any) -> np.ndarray:
         ) from e
     if a.size == 0 and a.dtype == np.float64:
         a = a.astype(np.uint32)
+    if a.dtype == object and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in a.reshape(-1).tolist()
+    ):  # Python ints too large for int64: out of range, not of the wrong type
+        raise ValueError("data values must be in [0, 2**32) (uint32 key words)")
     if a.dtype.kind not in "ui":
         raise TypeError(f"data must be an integer array of key words; got dtype {a.dtype}")
     if a.size and (a.min() < 0 or a.max() > 0xFFFFFFFF):

@@ -59,11 +59,13 @@ class TorchBackend(Backend):
         if device is None:
             return torch.get_default_device()
         try:
-            return torch.device(device)
+            dev = torch.device(device)
         except (RuntimeError, TypeError) as e:
             raise ValueError(
                 f"device must be a torch device (e.g. 'cpu', 'cuda:0'); got {device!r}"
             ) from e
+        _check_available(dev, device)
+        return dev
 
     def from_numpy(self, a: np.ndarray, device: Any = None) -> Any:
         if a.dtype == np.uint32:  # torch.from_numpy has no uint32 before 2.3
@@ -203,3 +205,20 @@ def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
                 a.add_(_s32(ks[(i + 1) % 3]))
                 b.add_(_s32(ks[(i + 2) % 3] + i + 1))
     return x0, x1
+
+
+def _check_available(dev: Any, given: Any) -> None:
+    """A device this torch can use, else ``ValueError`` (torch itself raises AssertionError
+    for CUDA in a CPU-only build, or fails only at the first kernel)."""
+    if dev.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise ValueError(f"device {given!r}: this torch has no CUDA device")
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(f"device {given!r}: this torch has {count} CUDA device(s)")
+    elif dev.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise ValueError(f"device {given!r}: MPS is not available here")
+    elif dev.type == "meta":
+        raise ValueError(f"device {given!r}: a meta tensor holds no numbers")
