@@ -213,6 +213,22 @@ class Backend:
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         return apply_affine(self, f, dtype, bounds)
 
+    def normal_f64_chunked(
+        self, data: Any, shape: tuple[int, ...], device: Any, chunk: int, out: Any
+    ) -> Any:
+        """float64 normals written into ``out`` (flat, float64) ``chunk`` values at a time: the
+        same bytes as :meth:`normal` with ``erf_inv``'s temporaries of one chunk only (eager
+        libraries; the uniforms themselves are drawn whole)."""
+        xp = self.xp
+        n = _prod(shape)
+        low = normal_low("float64")
+        u = xp.reshape(self.uniform(data, (n,), "float64", low, 1.0, device), (n,))
+        ops = self.float64_ops()
+        for start in range(0, n, chunk):
+            z = erf_inv_f64(ops, u[start : start + chunk])
+            out[start : start + chunk] = ops.mul(ops.const(SQRT2_64, z), z)
+        return xp.reshape(out, shape)
+
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
         xp = self.xp
         n = _prod(shape)

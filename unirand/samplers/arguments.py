@@ -163,8 +163,10 @@ def as_array(value: Any, target: Backend, device: Any, argument: str) -> Any:
         host = np.asarray(value)
     except Exception as e:
         raise TypeError(f"{argument} must be an integer or an array") from e
-    if host.dtype == object:
-        raise TypeError(f"{argument} must be an integer or an array of numbers")
+    if host.dtype.kind not in "biufc":  # object, str, bytes, datetime, void
+        raise TypeError(
+            f"{argument} must be an integer or an array of numbers; got dtype {host.dtype}"
+        )
     return from_host(target, host, device)
 
 

@@ -213,7 +213,12 @@ def choice(
         parr, pname = float_array(p, target, dev, "p")
         _check_p(target, parr, pname, n_inputs, n_draws, replace)
     elif replace:
-        int_dtype(target, "int64")  # JAX without x64: a different stream; refuse
+        try:
+            int_dtype(target, "int64")  # JAX without x64: a different stream; refuse
+        except TypeError as e:
+            raise TypeError(
+                f"choice with replace=True and p=None draws int64 indices: {e}"
+            ) from None
     if pname is None:
         jb = native_jax(target, dev, "choice")
     else:

@@ -138,5 +138,8 @@ def shuffle(key: PortableKey, x: Any, axis: int = 0, *, xp: Any = None, device: 
     ``jax.random.permutation(key, x, axis, independent=True)`` (same bits).
     """
     if population(x, "x") is not None:
-        raise TypeError("shuffle takes an array; use permutation(key, n) for arange(n)")
+        raise TypeError(
+            f"shuffle takes an array x, not an integer ({x!r}); use permutation(key, n) for "
+            "arange(n)"
+        )
     return permutation(key, x, axis, True, xp=xp, device=device)

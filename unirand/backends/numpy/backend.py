@@ -73,8 +73,9 @@ class NumpyBackend(Backend):
         return host_log_f64(x)
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        if dtype == "float64":
-            return Backend.normal(self, data, shape, dtype, device)
+        if dtype == "float64":  # erf_inv's temporaries one chunk at a time
+            out64 = np.empty(int(np.prod(shape, dtype=np.int64)), np.float64)
+            return self.normal_f64_chunked(data, shape, device, CHUNK, out64)
         n = int(np.prod(shape, dtype=np.int64))
         out = np.empty(n, numpy_dtype(dtype))
         size = min(n, CHUNK)

@@ -16,7 +16,9 @@ import array_api_compat.torch as compat_torch
 import numpy as np
 import torch
 
+from ...engine.affine import affine_bounds, apply_affine
 from ...engine.backend import Backend
+from ...engine.dtypes import MANTISSA, WIDTH
 from ...engine.float_ops import WideFloat32Ops
 from ...engine.host_log import host_log_f64
 from ...engine.normal_transform import from_uniform_f32, normal_low
@@ -104,7 +106,10 @@ class TorchBackend(Backend):
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
         if dtype == "float64":
-            return Backend.normal(self, data, shape, dtype, device)
+            dev = torch.device(data.device if device is None else device)
+            out64 = torch.empty(_numel(shape), dtype=torch.float64, device=dev)
+            step = CHUNK if dev.type == "cpu" else max(_numel(shape), 1)
+            return self.normal_f64_chunked(data, shape, device, step, out64)
         n = _numel(shape)
         u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
         target = _DTYPES[dtype]
@@ -148,15 +153,70 @@ class TorchBackend(Backend):
         return (device, *_hash_int32(k0, k1, n, device))
 
     def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        device, x0, x1 = self._hash(data, _numel(shape), device)
-        if dtype == "uint64":
-            mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
-            out = ((x0.to(torch.int64) << 32) | (x1.to(torch.int64) & mask)).view(torch.uint64)
-        else:
-            x0.bitwise_xor_(x1)
-            # int32 -> uint8/uint16 conversion is modular: it keeps the low bits
-            out = x0.view(torch.uint32) if dtype == "uint32" else x0.to(_DTYPES[dtype])
+        # written chunk by chunk into the output: peak memory is the output plus one chunk's
+        # words (a 2 GiB uint8 draw needs 2 GiB, not the 16 GiB of an int64 counter array)
+        device = torch.device(data.device if device is None else device)
+        k0, k1 = (int(v) for v in data.to(torch.int64).tolist())
+        n = _numel(shape)
+        wide = dtype == "uint64"
+        out = torch.empty(n, dtype=torch.int64 if wide else _STORE[dtype], device=device)
+        mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
+        for start, a, b in _hash_chunks(k0, k1, n, device):
+            piece = out[start : start + a.shape[0]]
+            if wide:
+                piece.copy_(a.to(torch.int64) << 32).bitwise_or_(b.to(torch.int64) & mask)
+            else:
+                # int32 -> uint8/uint16 conversion is modular: it keeps the low bits
+                piece.copy_(a.bitwise_xor_(b))
+        if wide:
+            out = out.view(torch.uint64)
+        elif dtype == "uint32":
+            out = out.view(torch.uint32)
         return out.reshape(shape)
+
+    def uniform(
+        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+    ) -> Any:
+        # scalar bounds on the CPU: the affine map chunk by chunk, in place for float32, so the
+        # peak is the output plus the float32 floats (16-bit) and one chunk's temporaries
+        bounds = affine_bounds(self, dtype, minval, maxval, device)
+        f = None
+        if not (bounds.m.ndim or bounds.r.ndim):
+            f = self.mantissa_floats(data, _numel(shape), dtype, device)
+        if f is None or f.device.type != "cpu":
+            if f is None:
+                return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
+            return apply_affine(self, f.reshape(shape), dtype, bounds)
+        in_place = dtype in ("float32", "float64")
+        out = f if in_place else torch.empty(f.shape[0], dtype=_DTYPES[dtype])
+        for start in range(0, f.shape[0], CHUNK):
+            out[start : start + CHUNK] = apply_affine(self, f[start : start + CHUNK], dtype, bounds)
+        return out.reshape(shape)
+
+    def mantissa_floats(self, data: Any, n: int, dtype: str, device: Any) -> Any:
+        # the engine's floats (Backend.mantissa_floats), chunk by chunk into float32: 4 bytes
+        # per element instead of two int64 word arrays
+        device = torch.device(data.device if device is None else device)
+        k0, k1 = (int(v) for v in data.to(torch.int64).tolist())
+        if dtype == "float64":  # k = top 52 bits of (b1 << 32) | b2
+            out64 = torch.empty(n, dtype=torch.float64, device=device)
+            mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
+            for start, a, b in _hash_chunks(k0, k1, n, device):
+                k = (a.to(torch.int64) & mask) << 20
+                k.bitwise_or_((b.to(torch.int64) & mask) >> 12)
+                out64[start : start + a.shape[0]].copy_(k).mul_(2.0**-52)  # exact
+            return out64
+        nmant = MANTISSA[dtype]
+        rng_bits = 8 if nmant < 8 else WIDTH[dtype]
+        out = torch.empty(n, dtype=torch.float32, device=device)
+        for start, a, b in _hash_chunks(k0, k1, n, device):
+            a.bitwise_xor_(b)
+            if rng_bits < 32:
+                a.bitwise_and_((1 << rng_bits) - 1)
+            # an arithmetic shift, then the mask: the logical shift of the uint32 word
+            a.bitwise_right_shift_(rng_bits - nmant).bitwise_and_((1 << nmant) - 1)
+            out[start : start + a.shape[0]].copy_(a).mul_(2.0**-nmant)  # exact
+        return out
 
     def raw_words(self, data: Any, n: int, device: Any) -> tuple[Words, Any, Any]:
         device, x0, x1 = self._hash(data, n, device)
@@ -180,18 +240,33 @@ def _s32(v: int) -> int:
     return v - (1 << 32) if v >= 1 << 31 else v
 
 
+#: where bits of each width are stored while computed (uint32 as int32, viewed at the end)
+_STORE = {"uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.int32}
+
+
 def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
     """Threefry-2x32 (20 rounds) of counters 0..n-1, as two int32 tensors of the hash words."""
-    idx = torch.arange(n, dtype=torch.int64, device=device)
-    x0 = (idx >> 32).to(torch.int32)
-    x1 = (idx & MASK32).to(torch.int32)  # wraps into the int32 with the same bits
-    del idx
+    x0 = torch.empty(n, dtype=torch.int32, device=device)
+    x1 = torch.empty(n, dtype=torch.int32, device=device)
+    for start, a, b in _hash_chunks(k0, k1, n, device):
+        x0[start : start + a.shape[0]] = a
+        x1[start : start + b.shape[0]] = b
+    return x0, x1
+
+
+def _hash_chunks(k0: int, k1: int, n: int, device: Any) -> Any:
+    """``(start, a, b)``: the two hash words (int32) of counters ``start ..`` chunk by chunk
+    (one chunk on a GPU); the buffers are reused, so each chunk is consumed before the next."""
     ks = (k0, k1, k0 ^ k1 ^ PARITY)
     step = CHUNK if device.type == "cpu" else max(n, 1)
     t = torch.empty(min(step, n), dtype=torch.int32, device=device)
     for start in range(0, n, step):
-        a, b = x0[start : start + step], x1[start : start + step]
-        tmp = t[: a.shape[0]]
+        m = min(step, n - start)
+        idx = torch.arange(start, start + m, dtype=torch.int64, device=device)
+        a = (idx >> 32).to(torch.int32)
+        b = (idx & MASK32).to(torch.int32)  # wraps into the int32 with the same bits
+        del idx
+        tmp = t[:m]
         a.add_(_s32(ks[0]))
         b.add_(_s32(ks[1]))
         for r in range(20):
@@ -204,7 +279,7 @@ def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
                 i = r // 4
                 a.add_(_s32(ks[(i + 1) % 3]))
                 b.add_(_s32(ks[(i + 2) % 3] + i + 1))
-    return x0, x1
+        yield start, a, b
 
 
 def _check_available(dev: Any, given: Any) -> None:

@@ -209,7 +209,10 @@ class NativeMethods:
         """``permutation(x, axis, independent=True)``."""
         self._single("shuffle")
         if population(x, "x") is not None:
-            raise TypeError("shuffle takes an array; use permutation(n) for arange(n)")
+            raise TypeError(
+                f"shuffle takes an array x, not an integer ({x!r}); use permutation(n) for "
+                "arange(n)"
+            )
         return self._deliver(self._permute(self._source(), x, axis, True), xp, device)
 
     def choice(
