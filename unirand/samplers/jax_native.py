@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.backend import Backend
+from ..engine.dtypes import numpy_dtype
 
 __all__ = ["decisions", "forced", "jax_call", "native_jax", "probe"]
 
@@ -45,7 +46,7 @@ _N64 = 4096
 def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The arguments (after the key) of the fixed draw that probes ``family`` in ``dtype``."""
     n = _N64 if dtype == "float64" else _N
-    npd = _host_dtype(dtype)
+    npd = numpy_dtype(dtype)
     if family == "uniform":  # a range that is not a power of two: the product is rounded
         return ((n,), dtype, -3.3, 5.1), {}
     if family in ("normal", "exponential"):
@@ -66,12 +67,6 @@ def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...],
         p = p / p.sum(dtype=npd)
         return (64, (32 if replace == "False" else n,), replace == "True", p), {"mode": mode}
     raise ValueError(f"no probe for the sampler {family!r}")
-
-
-def _host_dtype(dtype: str) -> Any:
-    from ..engine.dtypes import numpy_dtype
-
-    return numpy_dtype(dtype)
 
 
 def probe(family: str, dtype: str, variant: str = "", device: Any = None) -> bool:

@@ -180,12 +180,10 @@ class TorchBackend(Backend):
         # scalar bounds on the CPU: the affine map chunk by chunk, in place for float32, so the
         # peak is the output plus the float32 floats (16-bit) and one chunk's temporaries
         bounds = affine_bounds(self, dtype, minval, maxval, device)
-        f = None
-        if not (bounds.m.ndim or bounds.r.ndim):
-            f = self.mantissa_floats(data, _numel(shape), dtype, device)
-        if f is None or f.device.type != "cpu":
-            if f is None:
-                return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
+        if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape
+            return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
+        f = self.mantissa_floats(data, _numel(shape), dtype, device)
+        if f.device.type != "cpu":  # one kernel per operation over the whole draw
             return apply_affine(self, f.reshape(shape), dtype, bounds)
         in_place = dtype in ("float32", "float64")
         out = f if in_place else torch.empty(f.shape[0], dtype=_DTYPES[dtype])
@@ -246,6 +244,9 @@ _STORE = {"uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.int32}
 
 def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
     """Threefry-2x32 (20 rounds) of counters 0..n-1, as two int32 tensors of the hash words."""
+    if device.type != "cpu" or n <= CHUNK:  # one chunk: its words are the result
+        for _, a, b in _hash_chunks(k0, k1, n, device):
+            return a, b
     x0 = torch.empty(n, dtype=torch.int32, device=device)
     x1 = torch.empty(n, dtype=torch.int32, device=device)
     for start, a, b in _hash_chunks(k0, k1, n, device):
