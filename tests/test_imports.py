@@ -30,6 +30,7 @@ def test_public_names():
             "categorical",
             "choice",
             "debug_key_reuse",
+            "engine_info",
             "exponential",
             "fold_in",
             "gumbel",

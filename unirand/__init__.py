@@ -6,6 +6,7 @@ torch nor jax.  The layout of the package is docs/architecture.md.
 """
 
 from ._version import __version__ as __version__
+from .engine.compiled import engine_info as engine_info
 from .keys.as_key import as_key as as_key
 from .keys.operations import (
     fold_in as fold_in,
@@ -31,6 +32,7 @@ from .samplers.uniform import uniform as uniform
 from .threefry_key import ThreefryKey as ThreefryKey
 
 __all__ = [
+    "engine_info",
     "Key",
     "KeyReuseError",
     "ThreefryKey",

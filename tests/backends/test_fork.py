@@ -1,6 +1,6 @@
 """The NumPy engine's thread pool survives ``os.fork``: a forked child draws large arrays.
 
-``backends/numpy/chunks.py`` spreads chunks over a process-wide thread pool; a forked child
+``engine/parallel.py`` runs chunks on a process-wide thread pool (both engines); a forked child
 inherits the pool object but not its threads, so without a fresh pool any draw of more than
 three chunks (196,608 values) in the child would wait forever.  Each check runs in a fresh
 interpreter with a timeout, so a regression fails instead of hanging the suite.
@@ -44,10 +44,10 @@ def test_draw_in_a_forked_child_after_the_parent_drew():
         f"""
         import os, sys, warnings
         import unirand
-        from unirand.backends.numpy import chunks
+        from unirand.engine import parallel
 
-        if chunks._workers() < 2:  # one core: no pool to inherit; force the threaded path
-            chunks._workers = lambda: 2
+        if parallel.workers() < 2:  # one core: no pool to inherit; force the threaded path
+            os.environ["UNIRAND_THREADS"] = "2"
         key = unirand.key(0)
         unirand.uniform(key, ({N},))  # starts the pool in the parent
         want = unirand.uniform(unirand.fold_in(key, 1), ({N},)).tobytes()
@@ -77,14 +77,15 @@ def test_torch_dataloader_fork_workers_draw():
     pytest.importorskip("torch")
     _run(
         f"""
+        import os
         import numpy as np
         import torch
         from torch.utils.data import DataLoader, Dataset
         import unirand
-        from unirand.backends.numpy import chunks
+        from unirand.engine import parallel
 
-        if chunks._workers() < 2:
-            chunks._workers = lambda: 2
+        if parallel.workers() < 2:  # one core: no pool to inherit; force the threaded path
+            os.environ["UNIRAND_THREADS"] = "2"
         key = unirand.key(0)
 
 

@@ -18,7 +18,7 @@ from .dtypes import numpy_dtype
 if TYPE_CHECKING:
     from .backend import Backend
 
-__all__ = ["Bounds", "affine_bounds", "apply_affine", "host_bounds"]
+__all__ = ["Bounds", "affine_bounds", "apply_affine", "host_bounds", "spec_max"]
 
 
 class Bounds:
@@ -59,7 +59,7 @@ def affine_bounds(backend: Backend, dtype: str, minval: Any, maxval: Any, device
 
 
 def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
-    """``max(m, f*(maxval-minval) + m)`` with XLA:CPU's rounding.
+    """``max(m, f*(maxval-minval) + m)`` with XLA:CPU's rounding (``max`` is :func:`spec_max`).
 
     float32/float64: one fused multiply-add (emulated exactly).  float16/bfloat16: XLA:CPU does
     not fuse; the product and the sum are each rounded to the output dtype.
@@ -69,7 +69,7 @@ def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
     if dtype in ("float16", "bfloat16"):
         # the product is exact in float32 only for short ranges: round it, then the sum
         y = backend.round16(backend.round16(f * b.r, dtype) + b.m, dtype)
-        return xp.astype(xp.maximum(y, xp.broadcast_to(b.m, y.shape)), target)
+        return xp.astype(spec_max(xp, xp.broadcast_to(b.m, y.shape), y), target)
     if b.exact_product:
         y = f * b.r + b.m
     else:
@@ -79,7 +79,16 @@ def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
             y = _fma.fma_dekker(xp, *args, backend.bitcast, "float64", backend.barrier)
         else:
             y = backend.float32_ops().fma(*args)
-    return xp.maximum(y, xp.broadcast_to(b.m, y.shape))
+    return spec_max(xp, xp.broadcast_to(b.m, y.shape), y)
+
+
+def spec_max(xp: Any, m: Any, y: Any) -> Any:
+    """``lax.max(m, y)``: IEEE 754-2019 ``maximum``, where ``+0`` is above ``-0`` (so
+    ``uniform(key, minval=-0.0)`` gives ``+0.0`` where the float is 0, as in JAX; NumPy's and
+    torch's ``maximum`` would keep ``-0.0``).  ``y`` is NaN wherever ``m`` is (``y = f*r + m``),
+    so NaNs propagate."""
+    r = xp.where(m > y, m, y)
+    return xp.where((m == y) & xp.signbit(y), m, r)
 
 
 def _is_host_scalar(v: Any) -> bool:

@@ -16,10 +16,11 @@ import numpy as np
 
 from ..math.glibc_log import log_f64_glibc
 from ..math.xla_erf_inv import erf_inv_f64
-from .affine import affine_bounds, apply_affine
+from . import compiled
+from .affine import affine_bounds, apply_affine, host_bounds
 from .dtypes import MANTISSA, WIDTH
 from .float_ops import ArrayFloatOps
-from .normal_transform import SQRT2_64, from_uniform_f32, normal_low
+from .normal_transform import SQRT2_64, from_uniform_f32, normal_low, root2_16
 from .threefry import Words, counters, hash_pair
 
 __all__ = ["Backend"]
@@ -114,6 +115,52 @@ class Backend:
         """Key data handed to a caller: a copy where the library's arrays are writable."""
         return self.xp.asarray(data, copy=True)
 
+    # -- the compiled engine ------------------------------------------------------------------
+    def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray] | None:
+        """A new flat output of ``n`` values of ``dtype`` for the compiled engine, as (the
+        library's array, a NumPy view of the same memory), or ``None`` where the library's
+        memory is not host memory NumPy can write (the default: no compiled path)."""
+        return None
+
+    def host_key(self, data: Any) -> tuple[int, int]:
+        """A single key's two words as Python ints."""
+        k0, k1 = (int(v) for v in self.to_numpy(data).reshape(-1))
+        return k0, k1
+
+    def compiled(
+        self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
+    ) -> Any | None:
+        """``stream`` (a function of :mod:`unirand.engine.compiled.driver`) drawn by the compiled
+        engine straight into a new output, or ``None`` where it does not run (no Numba, or
+        memory it cannot write): the caller then computes the same bytes itself."""
+        engine = compiled.active()
+        if engine is None:
+            return None
+        n = _prod(shape)
+        out_dtype = _OUT_DTYPE.get(stream, dtype)
+        target = self.host_out(2 * n if stream == "split" else n, out_dtype, device)
+        if target is None:
+            return None
+        result, view = target
+        k0, k1 = self.host_key(data)
+        out = view.reshape(n, 2) if stream == "split" else view
+        getattr(engine, stream)(k0, k1, out, dtype, *params)
+        return result.reshape((*shape, 2) if stream == "split" else shape)
+
+    def compiled_uniform(
+        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+    ) -> Any | None:
+        """``uniform`` on the compiled engine for finite host scalar bounds, else ``None``."""
+        host = host_bounds(dtype, minval, maxval)
+        if host is None or not all(np.isfinite(v) for v in host):
+            return None
+        return self.compiled("uniform", data, shape, dtype, device, *host)
+
+    def compiled_normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        """``normal`` on the compiled engine, or ``None``."""
+        low = normal_low(dtype)
+        return self.compiled("normal", data, shape, dtype, device, low, root2_16(dtype))
+
     # -- the engine --------------------------------------------------------------------------
     def words(self, device: Any) -> Words:
         dtype = self.xp.int64 if self.masked_words else self.xp.uint32
@@ -127,6 +174,9 @@ class Backend:
         return self.xp.astype(x, self.xp.uint32)
 
     def split(self, data: Any, shape: tuple[int, ...]) -> Any:
+        fast = self.compiled("split", data, shape, "uint32", self.device_of(data))
+        if fast is not None:
+            return fast
         n = _prod(shape)
         w = self.words(self.device_of(data))
         k0, k1 = self.key_words(data, w)
@@ -241,6 +291,10 @@ class Backend:
             self.float32_ops(), xp.astype(u, xp.float32), dtype, lambda v: self.to_dtype(v, dtype)
         )
         return xp.reshape(z, shape)
+
+
+#: the output dtype of a compiled stream, where it is not the sampler's dtype
+_OUT_DTYPE = {"split": "uint32", "bernoulli": "bool"}
 
 
 def _prod(shape: tuple[int, ...]) -> int:

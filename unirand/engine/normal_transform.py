@@ -17,7 +17,7 @@ from ..math.ops import Float32Ops
 from ..math.xla_erf_inv import SQRT2, erf_inv_f32
 from .dtypes import MANTISSA
 
-__all__ = ["SQRT2_64", "normal_low", "from_uniform_f32", "scale"]
+__all__ = ["SQRT2_64", "normal_low", "root2_16", "from_uniform_f32", "scale"]
 
 #: sqrt(2) in float64
 SQRT2_64 = float(np.sqrt(2.0))
@@ -46,8 +46,15 @@ def scale(ops: Float32Ops, z: Any, dtype: str, to_target: Any) -> Any:
         return ops.mul(ops.const(SQRT2, z), z)
     z16 = xp.astype(to_target(z), xp.float32)
     # sqrt(2) rounded to the 16-bit type; the product of two 16-bit values is exact in float32
-    root2 = ops.const(float(np.asarray(np.sqrt(2.0), _np16(dtype))), z16)
+    root2 = ops.const(root2_16(dtype), z16)
     return to_target(z16 * root2)
+
+
+def root2_16(dtype: str) -> float:
+    """``sqrt(2)`` rounded to a 16-bit ``dtype`` (float32 and float64 multiply by ``SQRT2``)."""
+    if dtype not in ("float16", "bfloat16"):
+        return SQRT2_64
+    return float(np.asarray(np.sqrt(2.0), _np16(dtype)))
 
 
 def _np16(dtype: str) -> Any:

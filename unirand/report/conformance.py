@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 from .._version import __version__
+from ..engine.compiled import engine_info
 from . import golden as _golden
 from .cell import failed_cell, run_cell, template
 from .claims import Claim, claim
@@ -219,6 +220,7 @@ def build_report(
         "cases": len(cases),
         "absent_functions": absent(cases),
         "host": host_info(),
+        "engine": engine_info(),
         "libraries": {name: version(name) for name in ("numpy", *_LIBRARIES)},
         "options": {
             "backends": options.backends,

@@ -63,6 +63,7 @@ def _header(report: dict[str, Any]) -> list[str]:
         f"golden vectors: {files}; replayed: {_replayed(report['options'])}",
         f"host: {h['system']} {h['machine']}, {_features(h)}, {h['cpu_count']} CPUs, "
         f"python {h['python']}",
+        _engine(report.get("engine")),
         "libraries: " + ", ".join(have) + ("; missing: " + ", ".join(lacking) if lacking else ""),
         f"cross-check: {report['options']['size']} elements per function/dtype against numpy cpu",
     ]
@@ -73,6 +74,15 @@ def _header(report: dict[str, Any]) -> list[str]:
 
 
 _FMA = {True: "FMA", False: "no FMA", None: "FMA unknown"}
+
+
+def _engine(e: dict[str, Any] | None) -> str:
+    """Which engine computed the NumPy and torch CPU cells."""
+    if not e:
+        return "engine: unknown"
+    if e["engine"] == "compiled":
+        return f"engine (numpy, torch cpu): compiled, {e['compiler']}, {e['threads']} threads"
+    return f"engine (numpy, torch cpu): vectorized ({e['reason']}), {e['threads']} threads"
 
 
 def _features(h: dict[str, Any]) -> str:

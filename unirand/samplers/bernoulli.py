@@ -30,6 +30,10 @@ def bernoulli_values(
     jb = native_jax(backend, device, "bernoulli", dtype, mode)
     if jb is not None:
         return jax_call(jb, backend, data, device, "bernoulli", p, shape, mode)
+    if mode == "low" and dtype in ("float32", "float64") and tuple(p.shape) == ():
+        fast = backend.compiled("bernoulli", data, shape, dtype, device, float(p))
+        if fast is not None:
+            return fast
     m = DtypeArith(backend, dtype)
     pc = m.load(p)
     if mode == "low":

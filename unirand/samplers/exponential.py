@@ -24,6 +24,9 @@ def exponential_values(
     jb = native_jax(backend, device, "exponential", dtype)
     if jb is not None:
         return jax_call(jb, backend, data, device, "exponential", shape, backend.dtype(dtype))
+    fast = backend.compiled("exponential", data, shape, dtype, device)
+    if fast is not None:
+        return fast
     m = DtypeArith(backend, dtype)
     u = m.load(backend.uniform(data, (math.prod(shape),), dtype, 0.0, 1.0, device))
     return xp.reshape(m.out(-m.log1p(-u)), shape)

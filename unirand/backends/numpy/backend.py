@@ -1,5 +1,8 @@
-"""NumPy: the default backend, with a fast engine proven identical to the reference.
+"""NumPy: the default backend, with fast engines proven identical to the reference.
 
+With Numba installed, every elementwise stream runs on the compiled engine
+(:mod:`unirand.engine.compiled`: one fused loop per value, straight into the output).  Without
+it, or for what the compiled engine does not cover (array bounds), the vectorized engine below:
 The hash runs in place on cache-sized chunks over threads (:mod:`.chunks`).
 float32/float16/bfloat16 ``normal`` runs :mod:`.normal`'s ``erf_inv`` on float64 chunk
 buffers, fused with the hash for float32; each thread keeps its buffers (about 8 MB) between
@@ -13,6 +16,7 @@ from typing import Any
 import array_api_compat.numpy as compat_np
 import numpy as np
 
+from ...engine import compiled
 from ...engine.affine import affine_bounds, apply_affine
 from ...engine.backend import Backend
 from ...engine.dtypes import MANTISSA, WIDTH, numpy_dtype
@@ -64,6 +68,13 @@ class NumpyBackend(Backend):
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(np.dtype(name))
 
+    def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray]:
+        out = np.empty(n, np.bool_ if dtype == "bool" else numpy_dtype(dtype))
+        return out, out
+
+    def host_key(self, data: Any) -> tuple[int, int]:
+        return int(data[0]), int(data[1])
+
     def float32_ops(self) -> NumpyFloat32Ops:
         return _OPS
 
@@ -73,6 +84,9 @@ class NumpyBackend(Backend):
         return host_log_f64(x)
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        fast = self.compiled_normal(data, shape, dtype, device)
+        if fast is not None:
+            return fast
         if dtype == "float64":  # erf_inv's temporaries one chunk at a time
             out64 = np.empty(int(np.prod(shape, dtype=np.int64)), np.float64)
             return self.normal_f64_chunked(data, shape, device, CHUNK, out64)
@@ -106,6 +120,9 @@ class NumpyBackend(Backend):
 
     # -- fast paths ----------------------------------------------------------------------------
     def split(self, data: Any, shape: tuple[int, ...]) -> Any:
+        fast = self.compiled("split", data, shape, "uint32", "cpu")
+        if fast is not None:
+            return fast
         k0, k1 = (int(v) for v in data)
         n = int(np.prod(shape, dtype=np.int64))
         out = np.empty((n, 2), _U32)
@@ -118,13 +135,19 @@ class NumpyBackend(Backend):
         return out.reshape(*shape, 2)
 
     def fold_in(self, data: Any, value: Any) -> Any:
-        k0, k1 = (int(v) for v in data)
+        k0, k1 = int(data[0]), int(data[1])
+        engine = compiled.active()
+        if engine is not None:
+            return np.array(engine.fold_in(k0, k1, int(value)), _U32)
         x0 = np.zeros(1, _U32)
         x1 = np.array([int(value)], _U32)
         block(k0, k1, x0, x1, np.empty(1, _U32))
         return np.array([x0[0], x1[0]], _U32)
 
     def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        fast = self.compiled("bits", data, shape, dtype, device)
+        if fast is not None:
+            return fast
         k0, k1 = (int(v) for v in data)
         n = int(np.prod(shape, dtype=np.int64))
         width = WIDTH[dtype]
@@ -147,6 +170,9 @@ class NumpyBackend(Backend):
     def uniform(
         self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
     ) -> Any:
+        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device)
+        if fast is not None:
+            return fast
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         n = int(np.prod(shape, dtype=np.int64))
         if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape

@@ -8,13 +8,11 @@ temporaries stay at three chunk buffers per thread.  The golden vectors test thi
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ...engine.parallel import parallel_map
 from ...engine.threefry import PARITY, ROTATIONS
 
 __all__ = ["CHUNK", "Fill", "block", "parallel_map", "run_chunks"]
@@ -58,43 +56,3 @@ def run_chunks(k0: int, k1: int, n: int, fill: Fill) -> None:
         fill(start, stop, x0, x1, t)
 
     parallel_map(work, range(0, n, CHUNK))
-
-
-def parallel_map(work: Callable[[int], None], starts: range) -> None:
-    if len(starts) >= 4 and _workers() > 1:
-        list(_pool().map(work, starts))
-    else:
-        for s in starts:
-            work(s)
-
-
-def _workers() -> int:
-    return min(4, os.cpu_count() or 1)
-
-
-# The pool is per process: a forked child inherits the executor object but none of its threads,
-# so work submitted there would wait forever.  The fork hook drops the parent's pool (and its
-# lock, which another thread may have held at the fork) in the child; the pid check covers
-# forks the hook does not see (none on CPython, but it costs one comparison).
-_POOL: ThreadPoolExecutor | None = None
-_POOL_PID = 0
-_POOL_LOCK = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL, _POOL_PID
-    pid = os.getpid()
-    with _POOL_LOCK:
-        if _POOL is None or _POOL_PID != pid:
-            _POOL = ThreadPoolExecutor(_workers(), thread_name_prefix="unirand")
-            _POOL_PID = pid
-        return _POOL
-
-
-def _reset_after_fork() -> None:
-    global _POOL, _POOL_PID, _POOL_LOCK
-    _POOL, _POOL_PID, _POOL_LOCK = None, 0, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reset_after_fork)

@@ -16,6 +16,7 @@ import array_api_compat.torch as compat_torch
 import numpy as np
 import torch
 
+from ...engine import compiled
 from ...engine.affine import affine_bounds, apply_affine
 from ...engine.backend import Backend
 from ...engine.dtypes import MANTISSA, WIDTH
@@ -100,11 +101,42 @@ class TorchBackend(Backend):
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(_DTYPES[name])
 
+    def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray] | None:
+        # the compiled engine writes a CPU tensor's own memory through a NumPy view (16-bit
+        # floats and uint32 through a same-width integer view NumPy can make)
+        if device is not None and torch.device(device).type != "cpu":
+            return None
+        out = torch.empty(n, dtype=torch.bool if dtype == "bool" else _DTYPES[dtype])
+        if out.device.type != "cpu":  # a default device other than the CPU
+            return None
+        return out, out.view(_HOST_VIEW.get(dtype, out.dtype)).numpy()
+
+    def host_key(self, data: Any) -> tuple[int, int]:
+        k0, k1 = data.tolist()
+        return int(k0), int(k1)
+
+    def compiled(
+        self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
+    ) -> Any | None:
+        if (data.device.type if device is None else torch.device(device).type) != "cpu":
+            return None
+        return super().compiled(stream, data, shape, dtype, device, *params)
+
+    def fold_in(self, data: Any, value: Any) -> Any:
+        engine = compiled.active()
+        if engine is None or data.device.type != "cpu" or not isinstance(value, int):
+            return super().fold_in(data, value)
+        k0, k1 = self.host_key(data)
+        return torch.tensor(engine.fold_in(k0, k1, value), dtype=torch.int64).to(torch.uint32)
+
     def float32_ops(self) -> Any:
         # the float64 route is fastest where the device has float64 (not MPS)
         return WideFloat32Ops(self)
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        fast = self.compiled_normal(data, shape, dtype, device)
+        if fast is not None:
+            return fast
         if dtype == "float64":
             dev = torch.device(data.device if device is None else device)
             out64 = torch.empty(_numel(shape), dtype=torch.float64, device=dev)
@@ -155,6 +187,9 @@ class TorchBackend(Backend):
     def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
         # written chunk by chunk into the output: peak memory is the output plus one chunk's
         # words (a 2 GiB uint8 draw needs 2 GiB, not the 16 GiB of an int64 counter array)
+        fast = self.compiled("bits", data, shape, dtype, device)
+        if fast is not None:
+            return fast
         device = torch.device(data.device if device is None else device)
         k0, k1 = (int(v) for v in data.to(torch.int64).tolist())
         n = _numel(shape)
@@ -179,6 +214,9 @@ class TorchBackend(Backend):
     ) -> Any:
         # scalar bounds on the CPU: the affine map chunk by chunk, in place for float32, so the
         # peak is the output plus the float32 floats (16-bit) and one chunk's temporaries
+        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device)
+        if fast is not None:
+            return fast
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape
             return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
@@ -237,6 +275,15 @@ def _s32(v: int) -> int:
     v &= MASK32
     return v - (1 << 32) if v >= 1 << 31 else v
 
+
+#: the dtype of the NumPy view the compiled engine writes through, where it is not the tensor's
+_HOST_VIEW = {
+    "uint16": torch.int16,
+    "uint32": torch.int32,
+    "uint64": torch.int64,
+    "float16": torch.int16,
+    "bfloat16": torch.int16,
+}
 
 #: where bits of each width are stored while computed (uint32 as int32, viewed at the end)
 _STORE = {"uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.int32}
