@@ -122,6 +122,23 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
     **{f"exponential-{d}": ("exponential", _sampler(unirand.exponential, d)) for d in FLOATS},
     **{f"gumbel-{d}": ("gumbel", _sampler(unirand.gumbel, d, mode="low")) for d in FLOATS},
     **{f"bernoulli-{d}": ("bernoulli", _bernoulli(d)) for d in ("float32", "float64")},
+    **{
+        f"randint-{d}-{lo},{hi}": (
+            "randint",
+            lambda k, s, xp, d=d, lo=lo, hi=hi: unirand.randint(k, s, lo, hi, d, xp=xp),
+        )
+        for d in ("int8", "uint16", "int32", "uint32")
+        for lo, hi in ((0, 10), (-7, 1000), (0, 2**32 - 1))
+        if (lo, hi) != (-7, 1000) or d != "uint16"
+    },
+    **{
+        f"truncated_normal-{d}-{lo},{hi}": (
+            "truncated_normal",
+            lambda k, s, xp, d=d, lo=lo, hi=hi: unirand.truncated_normal(k, lo, hi, s, d, xp=xp),
+        )
+        for d in FLOATS
+        for lo, hi in ((-1.0, 1.0), (0.3, 2.5))
+    },
 }
 
 
@@ -571,6 +588,41 @@ def test_read_only_package_directory(tmp_path: Path) -> None:
     # Numba's user-wide cache: $XDG_CACHE_HOME or ~/.cache, then numba/<the package's path>
     assert cached, f"no Numba cache files under the temporary HOME:\n{out}"
     assert all(p.parts[:2] == (".cache", "numba") for p in cached), cached
+
+
+@needs_numba
+def test_editing_an_inlined_helper_recompiles(tmp_path: Path) -> None:
+    """A kernel's cache is stale when a module it inlines changes (Numba itself checks only the
+    kernel's own file): ``jit.py`` stamps every cache with a digest of engine/ and math/."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "unirand", site / "unirand")  # with its __pycache__: a warm cache
+    child = (
+        "import numpy as np, unirand; "
+        "print(unirand.normal(unirand.key(0), (64,)).view(np.uint32).tobytes().hex())"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "UNIRAND_NUMBA")}
+    env["PYTHONPATH"] = str(site)
+
+    def draw() -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", child],
+            env=env,
+            cwd=str(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return out.stdout.strip()
+
+    before = draw()
+    assert before == unirand.normal(unirand.key(0), (64,)).view(np.uint32).tobytes().hex()
+    helper = site / "unirand" / "engine" / "compiled" / "elementary.py"
+    text = helper.read_text()
+    edited = text.replace("F32(LOG_Q2)", "F32(LOG_Q2 * 1.0001)")
+    assert edited != text, "the constant to edit moved: update this test"
+    helper.write_text(edited)
+    assert draw() != before, "the edited helper did not reach the kernel: a stale cache"
 
 
 def _chmod_tree(root: Path, *, writable: bool) -> None:

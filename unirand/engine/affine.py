@@ -35,12 +35,20 @@ class Bounds:
 
 def host_bounds(dtype: str, minval: Any, maxval: Any) -> tuple[float, float] | None:
     """(m, r) as Python floats when both bounds are host scalars, rounded like JAX."""
+    if type(minval) is float and type(maxval) is float and dtype in _FLOAT_TYPES:
+        # the common case, without NumPy's array machinery: one rounding of each double
+        to = _FLOAT_TYPES[dtype]
+        lo_, hi_ = to(minval), to(maxval)
+        return float(lo_), float(hi_ - lo_)
     if not all(_is_host_scalar(v) for v in (minval, maxval)):
         return None
     npd = numpy_dtype(dtype)
     lo = np.asarray(minval).astype(npd)
     hi = np.asarray(maxval).astype(npd)
     return float(lo), float(hi - lo)
+
+
+_FLOAT_TYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 
 
 def affine_bounds(backend: Backend, dtype: str, minval: Any, maxval: Any, device: Any) -> Bounds:

@@ -10,6 +10,7 @@ exact arithmetic of ``float32_ops``/``float64_ops``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -127,6 +128,11 @@ class Backend:
         k0, k1 = (int(v) for v in self.to_numpy(data).reshape(-1))
         return k0, k1
 
+    def compiled_available(self, data: Any, device: Any) -> bool:
+        """Whether :meth:`compiled` runs for a key ``data`` drawn on ``device``."""
+        dev = self.device_of(data) if device is None else device
+        return compiled.active() is not None and self.host_out(0, "uint32", dev) is not None
+
     def compiled(
         self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
     ) -> Any | None:
@@ -138,7 +144,8 @@ class Backend:
             return None
         n = _prod(shape)
         out_dtype = _OUT_DTYPE.get(stream, dtype)
-        target = self.host_out(2 * n if stream == "split" else n, out_dtype, device)
+        dev = self.device_of(data) if device is None else device
+        target = self.host_out(2 * n if stream == "split" else n, out_dtype, dev)
         if target is None:
             return None
         result, view = target
@@ -152,7 +159,7 @@ class Backend:
     ) -> Any | None:
         """``uniform`` on the compiled engine for finite host scalar bounds, else ``None``."""
         host = host_bounds(dtype, minval, maxval)
-        if host is None or not all(np.isfinite(v) for v in host):
+        if host is None or not (math.isfinite(host[0]) and math.isfinite(host[1])):
             return None
         return self.compiled("uniform", data, shape, dtype, device, *host)
 

@@ -20,7 +20,7 @@ import numpy as np
 from .. import backends
 from ..engine.backend import Backend
 from ..engine.dtypes import FLOAT_DTYPES, canonical, numpy_dtype
-from ..engine.normal_transform import SQRT2_64, from_uniform_f32
+from ..engine.normal_transform import SQRT2_64, from_uniform_f32, root2_16
 from ..keys.native.arguments import float_bounds
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
@@ -111,6 +111,14 @@ def truncated_normal_values(
         return backend.xp.reshape(
             truncated_normal_values(backend, data, one, (1,), dtype, device), ()
         )
+    if all(v.size == 1 for v in bounds) and bounds[2].all() and bounds[3].all():
+        # one pair of nonzero clip bounds (a zero bound's sign would need NumPy's maximum)
+        a, b, lo, hi = (v.reshape(-1)[:1] for v in bounds)
+        r = (b - a)[0]  # the uniform's range, rounded in the dtype
+        params = (float(a[0]), float(r), float(lo[0]), float(hi[0]), root2_16(dtype))
+        fast = backend.compiled("truncated_normal", data, shape, dtype, device, *params)
+        if fast is not None:
+            return fast
     xp = backend.xp
     a, b, lo, hi = (backend.from_numpy(np.ascontiguousarray(v), device) for v in bounds)
     a, b, lo, hi = (xp.reshape(v, bounds[0].shape) for v in (a, b, lo, hi))

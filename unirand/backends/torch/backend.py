@@ -19,7 +19,7 @@ import torch
 from ...engine import compiled
 from ...engine.affine import affine_bounds, apply_affine
 from ...engine.backend import Backend
-from ...engine.dtypes import MANTISSA, WIDTH
+from ...engine.dtypes import MANTISSA, WIDTH, numpy_dtype
 from ...engine.float_ops import WideFloat32Ops
 from ...engine.host_log import host_log_f64
 from ...engine.normal_transform import from_uniform_f32, normal_low
@@ -102,25 +102,18 @@ class TorchBackend(Backend):
         return x.view(_DTYPES[name])
 
     def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray] | None:
-        # the compiled engine writes a CPU tensor's own memory through a NumPy view (16-bit
-        # floats and uint32 through a same-width integer view NumPy can make)
-        if device is not None and torch.device(device).type != "cpu":
+        # the compiled engine writes a CPU tensor's own memory through a NumPy view.  The memory
+        # is NumPy's (torch.from_numpy): NumPy asks the kernel for huge pages, so filling a
+        # 40 MB output costs 4 ms instead of torch.empty's 18 ms of page faults (measured)
+        if torch.device(device).type != "cpu":
             return None
-        out = torch.empty(n, dtype=torch.bool if dtype == "bool" else _DTYPES[dtype])
-        if out.device.type != "cpu":  # a default device other than the CPU
-            return None
-        return out, out.view(_HOST_VIEW.get(dtype, out.dtype)).numpy()
+        host = np.empty(n, np.int16 if dtype == "bfloat16" else numpy_dtype(dtype))
+        out = torch.from_numpy(host)
+        return (out.view(torch.bfloat16) if dtype == "bfloat16" else out), host
 
     def host_key(self, data: Any) -> tuple[int, int]:
         k0, k1 = data.tolist()
         return int(k0), int(k1)
-
-    def compiled(
-        self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
-    ) -> Any | None:
-        if (data.device.type if device is None else torch.device(device).type) != "cpu":
-            return None
-        return super().compiled(stream, data, shape, dtype, device, *params)
 
     def fold_in(self, data: Any, value: Any) -> Any:
         engine = compiled.active()
@@ -275,15 +268,6 @@ def _s32(v: int) -> int:
     v &= MASK32
     return v - (1 << 32) if v >= 1 << 31 else v
 
-
-#: the dtype of the NumPy view the compiled engine writes through, where it is not the tensor's
-_HOST_VIEW = {
-    "uint16": torch.int16,
-    "uint32": torch.int32,
-    "uint64": torch.int64,
-    "float16": torch.int16,
-    "bfloat16": torch.int16,
-}
 
 #: where bits of each width are stored while computed (uint32 as int32, viewed at the end)
 _STORE = {"uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.int32}

@@ -20,7 +20,18 @@ from ..dtypes import MANTISSA
 from ..parallel import parallel_map, workers
 from . import streams, threefry
 
-__all__ = ["bits", "split", "fold_in", "uniform", "normal", "exponential", "gumbel", "bernoulli"]
+__all__ = [
+    "bits",
+    "split",
+    "fold_in",
+    "uniform",
+    "normal",
+    "exponential",
+    "gumbel",
+    "bernoulli",
+    "randint",
+    "truncated_normal",
+]
 
 #: below this many values a draw runs on the calling thread (a part costs ~20 us of overhead)
 SERIAL = 1 << 17
@@ -139,3 +150,34 @@ def bernoulli(k0: int, k1: int, out: np.ndarray, dtype: str, p: float) -> None:
         if dtype != "float32":
             raise ValueError(f"bernoulli's compiled kernel covers float32/float64; got {dtype}")
         _run(streams.bernoulli_f32, k0, k1, out, _F32(p))
+
+
+def randint(
+    k0: int, k1: int, out: np.ndarray, dtype: str, l0: int, l1: int, span: int, mult: int, base: int
+) -> None:
+    """One 32-bit bound plan (:mod:`unirand.samplers.randint`); ``(k0, k1)``, ``(l0, l1)``:
+    the keys of ``split(key)``; ``out`` of any integer dtype up to 32 bits (its low bits)."""
+    plan = (U32(l0), U32(l1), U32(span), U32(mult), U32(base))
+    _run(streams.randint32, k0, k1, _unsigned(out), *plan)
+
+
+def truncated_normal(
+    k0: int,
+    k1: int,
+    out: np.ndarray,
+    dtype: str,
+    a: float,
+    r: float,
+    lo: float,
+    hi: float,
+    root2: float,
+) -> None:
+    """One pair of bounds: the uniform's ``a`` and range ``r`` (rounded to ``dtype``), the clip
+    bounds ``lo``/``hi`` (nonzero), ``sqrt(2)`` in a 16-bit ``dtype``."""
+    if dtype == "float32":
+        _run(streams.truncated_normal_f32, k0, k1, out, _F32(a), _F32(r), _F32(lo), _F32(hi))
+    elif dtype == "float64":
+        _run(streams.truncated_normal_f64, k0, k1, out, float(a), float(r), float(lo), float(hi))
+    else:
+        bounds = (_F32(a), _F32(r), _F32(lo), _F32(hi), _F32(root2))
+        _run(streams.truncated_normal_16, k0, k1, out.view(np.uint16), *bounds, *_short(dtype))

@@ -9,7 +9,8 @@ specification's, one value at a time:
   (``max`` is ``lax.max``: ``+0`` above ``-0``);
 * ``normal``: ``sqrt(2) * erf_inv(u)`` with ``u = f*2 + nextafter(-1, 0)`` (exact);
 * ``exponential``: ``-log1p(-f)``; ``gumbel`` (mode "low"): ``-log(-log(max(f, tiny)))``;
-* ``bernoulli`` (mode "low", one ``p``): ``f < p``.
+* ``bernoulli`` (mode "low", one ``p``): ``f < p``;
+* ``randint`` (one 32-bit bound plan) and ``truncated_normal`` (one pair of bounds).
 
 16-bit outputs are written as bit patterns into a ``uint16`` view (:mod:`.float16`); the
 functions of :mod:`.elementary` compute in float32 and round where the specification rounds.
@@ -43,6 +44,10 @@ __all__ = [
     "gumbel_16",
     "bernoulli_f32",
     "bernoulli_f64",
+    "randint32",
+    "truncated_normal_f32",
+    "truncated_normal_f64",
+    "truncated_normal_16",
 ]
 
 F32 = np.float32
@@ -235,3 +240,78 @@ def bernoulli_f64(k0: Any, k1: Any, start: Any, out: Any, p: Any) -> None:
     for j in range(out.size):
         y0, y1 = words(k0, k1, k2, start + j)
         out[j] = _f64(y0, y1) < p
+
+
+@jit
+def randint32(
+    k0: Any, k1: Any, start: Any, out: Any, l0: Any, l1: Any, span: Any, mult: Any, base: Any
+) -> None:
+    """``randint`` with one 32-bit bound plan: ``hi`` from key ``(k0, k1)``, ``lo`` from key
+    ``(l0, l1)`` (the two halves of ``split(key)``), ``base + ((hi % span) * mult + lo % span)
+    % span`` in wrapping uint32 arithmetic (``x % 0 = x``); the low bits are stored (the
+    narrowing of ``astype``)."""
+    k2 = U32(k0 ^ k1 ^ _PARITY)
+    l2 = U32(l0 ^ l1 ^ _PARITY)
+    for j in range(out.size):
+        y0, y1 = words(k0, k1, k2, start + j)
+        z0, z1 = words(l0, l1, l2, start + j)
+        hi = U32(y0 ^ y1)
+        lo = U32(z0 ^ z1)
+        if span != 0:
+            hi = U32(hi % span)
+            lo = U32(lo % span)
+        s = U32(U32(hi * mult) + lo)
+        if span != 0:
+            s = U32(s % span)
+        out[j] = U32(base + s)
+
+
+@jit
+def truncated_normal_f32(
+    k0: Any, k1: Any, start: Any, out: Any, a: Any, r: Any, lo: Any, hi: Any
+) -> None:
+    """``sqrt(2) * erf_inv(max(a, fma(f, r, a)))`` clipped to ``[lo, hi]`` (nonzero bounds)."""
+    k2 = U32(k0 ^ k1 ^ _PARITY)
+    for j in range(out.size):
+        y0, y1 = words(k0, k1, k2, start + j)
+        z = _SQRT2_32 * erf_inv_f32(_max32(a, fma32(_f32(y0, y1), r, a)))
+        z = lo if z < lo else z
+        out[j] = hi if z > hi else z
+
+
+@jit
+def truncated_normal_f64(
+    k0: Any, k1: Any, start: Any, out: Any, a: Any, r: Any, lo: Any, hi: Any
+) -> None:
+    k2 = U32(k0 ^ k1 ^ _PARITY)
+    for j in range(out.size):
+        y0, y1 = words(k0, k1, k2, start + j)
+        z = _SQRT2_64 * erf_inv_f64(_max64(a, fma64(_f64(y0, y1), r, a)))
+        z = lo if z < lo else z
+        out[j] = hi if z > hi else z
+
+
+@jit
+def truncated_normal_16(
+    k0: Any,
+    k1: Any,
+    start: Any,
+    out: Any,
+    a: Any,
+    r: Any,
+    lo: Any,
+    hi: Any,
+    root2: Any,
+    nmant: int,
+    rng_bits: int,
+    bf16: bool,
+) -> None:
+    k2 = U32(k0 ^ k1 ^ _PARITY)
+    unit = F32(2.0**-nmant)
+    for j in range(out.size):
+        y0, y1 = words(k0, k1, k2, start + j)
+        u = round16(round16(_f16(y0, y1, nmant, rng_bits, unit) * r, bf16) + a, bf16)
+        z = round16(erf_inv_f32(_max32(a, u)), bf16)
+        z = round16(z * root2, bf16)
+        z = lo if z < lo else z
+        out[j] = bits16(hi if z > hi else z, bf16)
