@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 from .._version import __version__
-from ..engine.compiled import engine_info
+from ..engine.compiled import engine_info, warm_up as compiled_warm_up
 from . import golden as _golden
 from .cell import failed_cell, run_cell, template
 from .claims import Claim, claim
@@ -114,6 +114,10 @@ def _pool(workers: int, warm: list[str]) -> Iterator[ProcessPoolExecutor | None]
     try:
         for _ in range(workers - 1):  # the first worker finds the devices (_discover)
             pool.submit(_warm, warm)
+        # the compiled engine's kernels, each compiled by one worker (the others then load it
+        # from the disk cache instead of compiling it again)
+        for part in range(workers):
+            pool.submit(compiled_warm_up, part, workers)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

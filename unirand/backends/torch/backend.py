@@ -10,6 +10,7 @@ test this path; nothing here assumes the CPU.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import array_api_compat.torch as compat_torch
@@ -17,7 +18,7 @@ import numpy as np
 import torch
 
 from ...engine import compiled
-from ...engine.affine import affine_bounds, apply_affine
+from ...engine.affine import affine_bounds, apply_affine, host_bounds
 from ...engine.backend import Backend
 from ...engine.dtypes import MANTISSA, WIDTH, numpy_dtype
 from ...engine.float_ops import WideFloat32Ops
@@ -25,6 +26,7 @@ from ...engine.host_log import host_log_f64
 from ...engine.normal_transform import from_uniform_f32, normal_low
 from ...engine.threefry import MASK32, PARITY, ROTATIONS, Words
 from ...math.xla_erf_inv import erf_inv_f32_by_branch
+from . import triton_path
 
 #: hash chunk: large, since each in-place op is a parallel region and short ones stall under load
 CHUNK = 1 << 20
@@ -111,6 +113,36 @@ class TorchBackend(Backend):
         out = torch.from_numpy(host)
         return (out.view(torch.bfloat16) if dtype == "bfloat16" else out), host
 
+    def fused_cuda(
+        self,
+        stream: str,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        device: Any,
+        bounds: tuple[float, float] | None = None,
+    ) -> Any | None:
+        """``stream`` from one fused Triton kernel on a CUDA device (:mod:`.triton_path`: only
+        where a probe proved it equals this engine there), else ``None``."""
+        dev = torch.device(data.device if device is None else device)
+        if dev.type != "cuda" or triton_path.bypassed():
+            return None
+        probe_data = torch.tensor(triton_path.probe_key(), dtype=torch.int64, device=dev)
+        size = (triton_path.probe_size(),)
+        args = (0.25, 0.75) if stream == "uniform" else ()
+        draw = getattr(self, stream)
+
+        def reference() -> Any:
+            return draw(probe_data.to(torch.uint32), size, dtype, *args, dev)
+
+        if not triton_path.usable(stream, dtype, dev, reference):
+            return None
+        out = torch.empty(
+            _numel(shape), dtype=torch.int32 if stream == "bits" else torch.float32, device=dev
+        )
+        triton_path.launch(stream, *self.host_key(data), out, bounds)
+        return (out.view(torch.uint32) if stream == "bits" else out).reshape(shape)
+
     def host_key(self, data: Any) -> tuple[int, int]:
         k0, k1 = data.tolist()
         return int(k0), int(k1)
@@ -128,6 +160,8 @@ class TorchBackend(Backend):
 
     def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
         fast = self.compiled_normal(data, shape, dtype, device)
+        if fast is None and dtype == "float32":
+            fast = self.fused_cuda("normal", data, shape, dtype, device)
         if fast is not None:
             return fast
         if dtype == "float64":
@@ -181,6 +215,8 @@ class TorchBackend(Backend):
         # written chunk by chunk into the output: peak memory is the output plus one chunk's
         # words (a 2 GiB uint8 draw needs 2 GiB, not the 16 GiB of an int64 counter array)
         fast = self.compiled("bits", data, shape, dtype, device)
+        if fast is None and dtype == "uint32":
+            fast = self.fused_cuda("bits", data, shape, dtype, device)
         if fast is not None:
             return fast
         device = torch.device(data.device if device is None else device)
@@ -208,6 +244,9 @@ class TorchBackend(Backend):
         # scalar bounds on the CPU: the affine map chunk by chunk, in place for float32, so the
         # peak is the output plus the float32 floats (16-bit) and one chunk's temporaries
         fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device)
+        host = host_bounds(dtype, minval, maxval) if dtype == "float32" else None
+        if fast is None and host is not None and all(math.isfinite(v) for v in host):
+            fast = self.fused_cuda("uniform", data, shape, dtype, device, host)
         if fast is not None:
             return fast
         bounds = affine_bounds(self, dtype, minval, maxval, device)

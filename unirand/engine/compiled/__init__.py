@@ -15,6 +15,6 @@ Numba.
 
 from __future__ import annotations
 
-from .status import active, engine_info, forced
+from .status import active, engine_info, forced, warm_up
 
-__all__ = ["active", "engine_info", "forced"]
+__all__ = ["active", "engine_info", "forced", "warm_up"]
