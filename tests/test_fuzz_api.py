@@ -788,17 +788,20 @@ def _bytes(x: Any) -> tuple:
     return a.dtype, a.shape, a.tobytes()
 
 
-@pytest.mark.xfail(
+_OTHER_NANS = pytest.mark.xfail(
     strict=True,
     reason="docs/streams.md, uniform 'Domain': non-finite bounds or an infinite r give other "
     "NaN bit patterns (and NaN for inf) on torch / jax:portable than on NumPy",
 )
+
+
 @pytest.mark.parametrize(
     ("backend", "dtype", "minval", "maxval"),
     [
+        # equal since uniform's clamp is lax.max (NaN from the FMA kept on both libraries)
         ("torch", "float32", math.inf, 1.0),
-        ("torch", "bfloat16", math.nan, 1.0),
-        ("jax:portable", "float32", 0.0, math.inf),
+        pytest.param("torch", "bfloat16", math.nan, 1.0, marks=_OTHER_NANS),
+        pytest.param("jax:portable", "float32", 0.0, math.inf, marks=_OTHER_NANS),
     ],
 )
 def test_uniform_outside_domain(backend: str, dtype: str, minval: float, maxval: float) -> None:

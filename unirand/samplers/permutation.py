@@ -50,8 +50,9 @@ def shuffle_values(backend: Backend, data: Any, x: Any, axis: int, device: Any) 
     for _ in range(num_rounds(n)):
         keys = backend.split(data, (2,))
         data, sub = keys[0, ...], keys[1, ...]
-        _, b1, b2 = backend.raw_words(sub, n, device)
-        sort_keys = xp.reshape(b1 ^ b2, shape)
+        sort_keys = backend.bits(sub, shape, "uint32", device)  # the hash words' xor
+        if backend.masked_words:  # torch sorts no large uint32 tensor: int64 keys, same order
+            sort_keys = xp.astype(sort_keys, xp.int64)
         order = xp.argsort(sort_keys, axis=axis, stable=True)
         x = _take_along(xp, x, order, axis % nd)
     return x
