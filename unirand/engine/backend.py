@@ -158,6 +158,8 @@ class Backend:
         self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
     ) -> Any | None:
         """``uniform`` on the compiled engine for finite host scalar bounds, else ``None``."""
+        if compiled.active() is None:
+            return None
         host = host_bounds(dtype, minval, maxval)
         if host is None or not (math.isfinite(host[0]) and math.isfinite(host[1])):
             return None
