@@ -176,28 +176,23 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
-def _time(fn: Callable[[], Any], repeat: int, min_time: float) -> tuple[list[float], float, Any]:
-    """One warm-up call (compiles), then ``repeat`` samples of ``k`` calls each, ``k`` chosen so
-    a sample takes about ``min_time`` seconds.  (seconds per call of each sample, CPU/wall of
-    the best sample, the last output)."""
-    out = _wait(fn())
+def _calls_per_sample(fn: Callable[[], Any], min_time: float) -> int:
+    """One warm-up call (compiles), then how many calls make a sample of about ``min_time``."""
+    _wait(fn())
     t0 = time.perf_counter()
-    out = _wait(fn())
+    _wait(fn())
     one = time.perf_counter() - t0
-    k = max(1, min(100_000, math.ceil(min_time / max(one, 1e-7))))
-    times: list[float] = []
-    cpus: list[float] = []
-    for _ in range(repeat):
-        del out
-        gc.collect()
-        c0, t0 = time.process_time(), time.perf_counter()
-        for _ in range(k):
-            out = _wait(fn())
-        wall = time.perf_counter() - t0
-        cpus.append((time.process_time() - c0) / wall if wall > 0 else float("nan"))
-        times.append(wall / k)
-    best = min(range(repeat), key=times.__getitem__)
-    return times, cpus[best], out
+    return max(1, min(100_000, math.ceil(min_time / max(one, 1e-7))))
+
+
+def _sample(fn: Callable[[], Any], k: int) -> tuple[float, float, Any]:
+    """``k`` calls: (seconds per call, CPU/wall, the last output)."""
+    gc.collect()
+    c0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(k):
+        out = _wait(fn())
+    wall = time.perf_counter() - t0
+    return wall / k, (time.process_time() - c0) / wall if wall > 0 else float("nan"), out
 
 
 def _peak_extra(fn: Callable[[], Any]) -> float:
@@ -417,26 +412,55 @@ def run(
     """Each size, each task: the baseline first (its output is the reference), then the rest."""
     results: list[Result] = []
     for n in sizes:
-        reference: dict[str, np.ndarray] = {}
-        for impl in impls:
-            fn = impl.make(n)
-            try:
-                times, cpu, out = _time(fn, repeat, min_time)
-            except Exception as exc:  # a library that cannot do this (reported, not fatal)
-                print(f"  {impl.task}, {impl.label}, n = {n:,}: failed: {exc!r}", file=sys.stderr)
-                continue
-            same: bool | None = None
-            if impl.kind == "baseline":
-                reference[impl.task] = _host(out)
-            elif impl.kind == "unirand" and impl.task in reference:
-                same = _same(_host(out), reference[impl.task])
-            del out
-            extra = _peak_extra(fn) if impl.memory and n >= MEMORY_MIN_N else None
-            results.append(Result(impl, n, min(times), statistics.median(times), cpu, same, extra))
-        reference.clear()
+        tasks = list(dict.fromkeys(impl.task for impl in impls))
+        for task in tasks:
+            results.extend(_run_task([i for i in impls if i.task == task], n, repeat, min_time))
         gc.collect()
         if verbose:
             print(f"  n = {n:,} done ({_load('load')})", file=sys.stderr)
+    return results
+
+
+def _run_task(impls: list[Impl], n: int, repeat: int, min_time: float) -> list[Result]:
+    """One task's implementations, their samples interleaved (round ``r`` takes sample ``r`` of
+    each in turn): a transient load, or the state one library leaves behind, falls on every row
+    alike instead of on the row that happens to follow it.  The baseline comes first (its
+    output is the reference)."""
+    fns: dict[int, Callable[[], Any]] = {}
+    ks: dict[int, int] = {}
+    for i, impl in enumerate(impls):
+        fn = impl.make(n)
+        try:
+            ks[i] = _calls_per_sample(fn, min_time)
+        except Exception as exc:  # a library that cannot do this (reported, not fatal)
+            print(f"  {impl.task}, {impl.label}, n = {n:,}: failed: {exc!r}", file=sys.stderr)
+            continue
+        fns[i] = fn
+    times: dict[int, list[float]] = {i: [] for i in fns}
+    cpus: dict[int, list[float]] = {i: [] for i in fns}
+    outs: dict[int, Any] = {}
+    for _ in range(repeat):
+        for i, fn in fns.items():
+            outs.pop(i, None)
+            t, c, outs[i] = _sample(fn, ks[i])
+            times[i].append(t)
+            cpus[i].append(c)
+    reference = None
+    results = []
+    for i, fn in fns.items():
+        impl = impls[i]
+        out = _host(outs.pop(i))
+        same: bool | None = None
+        if impl.kind == "baseline":
+            reference = out
+        elif impl.kind == "unirand" and reference is not None:
+            same = _same(out, reference)
+        del out
+        extra = _peak_extra(fn) if impl.memory and n >= MEMORY_MIN_N else None
+        best = min(range(repeat), key=times[i].__getitem__)
+        results.append(
+            Result(impl, n, times[i][best], statistics.median(times[i]), cpus[i][best], same, extra)
+        )
     return results
 
 
@@ -468,7 +492,8 @@ def header(args: argparse.Namespace, libs: dict[str, ModuleType | None]) -> list
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"unirand {unirand.__version__}{_commit()} engine benchmark, {now}: "
-        f"best of {args.repeat} samples (each >= {args.min_time:g} s) after 1 warm-up",
+        f"best of {args.repeat} samples (each >= {args.min_time:g} s, interleaved across rows) "
+        "after 1 warm-up",
         f"python {platform.python_version()} on {platform.machine()} "
         f"({platform.processor() or platform.system()}), os.cpu_count() = {os.cpu_count()}",
         f"numpy {np.__version__}",
