@@ -100,9 +100,37 @@ def _sampler(fn: Callable[..., Any], dtype: str, **kw: Any) -> Callable[..., Any
     return lambda key, shape, xp: fn(key, shape, dtype, xp=xp, **kw)
 
 
-def _bernoulli(dtype: str) -> Callable[..., Any]:
-    p = np.asarray(0.3, dtype)  # a NumPy scalar keeps its dtype: float32 or float64 uniforms
-    return lambda key, shape, xp: unirand.bernoulli(key, p, shape, xp=xp)
+def _np_dtype(dtype: str) -> Any:
+    if dtype == "bfloat16":
+        import ml_dtypes
+
+        return ml_dtypes.bfloat16
+    return np.dtype(dtype)
+
+
+def _bernoulli(dtype: str, mode: str, per_element: bool = False) -> Callable[..., Any]:
+    """One probability (a NumPy scalar keeps its dtype: the uniforms' dtype), or one per
+    element (a NumPy array of ``shape``: converted by value on torch)."""
+
+    def draw(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
+        if per_element:
+            n = int(np.prod(shape))
+            p = np.linspace(-0.1, 1.1, n).reshape(shape).astype(_np_dtype(dtype))
+        else:
+            p = np.asarray(0.3, _np_dtype(dtype))
+        return unirand.bernoulli(key, p, shape, mode=mode, xp=xp)
+
+    return draw
+
+
+def _per_element_bounds(d: str) -> Callable[..., Any]:
+    """Bounds of one value per element (the last axis), for the compiled kernels' array form."""
+
+    def draw(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
+        lower = -2.0 + np.arange(shape[-1]) % 5 * 0.5 if shape else -2.0
+        return unirand.truncated_normal(key, lower, 2.5, shape, d, xp=xp)
+
+    return draw
 
 
 def _split(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
@@ -118,19 +146,50 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
         for d in FLOATS
         for lo, hi in ((0.0, 1.0), (-3.5, 2.25))
     },
+    **{
+        f"uniform-{d}-per-element": (
+            "uniform",
+            lambda k, s, xp, d=d: unirand.uniform(
+                k, s, d, -1.5 + np.arange(s[-1]) % 4 if s else -1.5, 3.0, xp=xp
+            ),
+        )
+        for d in FLOATS
+    },
     **{f"normal-{d}": ("normal", _sampler(unirand.normal, d)) for d in FLOATS},
     **{f"exponential-{d}": ("exponential", _sampler(unirand.exponential, d)) for d in FLOATS},
-    **{f"gumbel-{d}": ("gumbel", _sampler(unirand.gumbel, d, mode="low")) for d in FLOATS},
-    **{f"bernoulli-{d}": ("bernoulli", _bernoulli(d)) for d in ("float32", "float64")},
+    **{
+        f"gumbel-{d}-{mode}": ("gumbel", _sampler(unirand.gumbel, d, mode=mode))
+        for d in FLOATS
+        for mode in ("low", "high", "highest")
+    },
+    **{
+        f"bernoulli-{d}-{mode}{'-array' if each else ''}": ("bernoulli", _bernoulli(d, mode, each))
+        for d in FLOATS
+        for mode in ("low", "high")
+        for each in (False, True)
+    },
     **{
         f"randint-{d}-{lo},{hi}": (
             "randint",
             lambda k, s, xp, d=d, lo=lo, hi=hi: unirand.randint(k, s, lo, hi, d, xp=xp),
         )
-        for d in ("int8", "uint16", "int32", "uint32")
+        for d in ("int8", "uint16", "int32", "uint32", "int64")
         for lo, hi in ((0, 10), (-7, 1000), (0, 2**32 - 1))
         if (lo, hi) != (-7, 1000) or d != "uint16"
     },
+    **{
+        f"randint-{d}-per-element": (
+            "randint",
+            lambda k, s, xp, d=d: unirand.randint(
+                k, s, -3 - np.arange(s[-1]) % 7 if s else -3, 2**31 - 1, d, xp=xp
+            ),
+        )
+        for d in ("int32", "int64")
+    },
+    "randint-int64-full-range": (
+        "randint",
+        lambda k, s, xp: unirand.randint(k, s, -(2**63), 2**63 - 1, "int64", xp=xp),
+    ),
     **{
         f"truncated_normal-{d}-{lo},{hi}": (
             "truncated_normal",
@@ -138,6 +197,10 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
         )
         for d in FLOATS
         for lo, hi in ((-1.0, 1.0), (0.3, 2.5))
+    },
+    **{
+        f"truncated_normal-{d}-per-element": ("truncated_normal", _per_element_bounds(d))
+        for d in FLOATS
     },
 }
 

@@ -133,6 +133,16 @@ class Backend:
         dev = self.device_of(data) if device is None else device
         return compiled.active() is not None and self.host_out(0, "uint32", dev) is not None
 
+    def host_param(self, x: Any, dtype: str, shape: tuple[int, ...]) -> Any:
+        """A parameter array ``x`` of ``dtype`` (broadcastable to ``shape``) for the compiled
+        engine, exactly: one Python float when it is one value, else a NumPy array of one value
+        per element of ``shape`` (16-bit values widen to float32, exact)."""
+        host = np.asarray(x if isinstance(x, (np.ndarray, np.generic)) else self.to_numpy(x))
+        host = host.astype(np.float64 if dtype == "float64" else np.float32)
+        if host.size == 1:
+            return float(host.reshape(-1)[0])
+        return np.ascontiguousarray(np.broadcast_to(host, shape)).reshape(-1)
+
     def compiled(
         self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
     ) -> Any | None:
@@ -157,11 +167,20 @@ class Backend:
     def compiled_uniform(
         self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
     ) -> Any | None:
-        """``uniform`` on the compiled engine for finite host scalar bounds, else ``None``."""
+        """``uniform`` on the compiled engine for finite bounds (host scalars, or arrays of
+        one value per element), else ``None``."""
         if compiled.active() is None:
             return None
         host = host_bounds(dtype, minval, maxval)
-        if host is None or not (math.isfinite(host[0]) and math.isfinite(host[1])):
+        if host is None:  # arrays: the specification's m and r, computed by the library
+            if not self.compiled_available(data, device):
+                return None
+            b = affine_bounds(self, dtype, minval, maxval, device)
+            m, r = (self.host_param(v, dtype, shape) for v in (b.m, b.r))
+            if not (np.isfinite(m).all() and np.isfinite(r).all()):
+                return None
+            return self.compiled("uniform", data, shape, dtype, device, m, r)
+        if not (math.isfinite(host[0]) and math.isfinite(host[1])):
             return None
         return self.compiled("uniform", data, shape, dtype, device, *host)
 

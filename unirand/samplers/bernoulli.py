@@ -30,8 +30,9 @@ def bernoulli_values(
     jb = native_jax(backend, device, "bernoulli", dtype, mode)
     if jb is not None:
         return jax_call(jb, backend, data, device, "bernoulli", p, shape, mode)
-    if mode == "low" and dtype in ("float32", "float64") and tuple(p.shape) == ():
-        fast = backend.compiled("bernoulli", data, shape, dtype, device, float(p))
+    if backend.compiled_available(data, device):
+        probability = backend.host_param(p, dtype, shape)
+        fast = backend.compiled("bernoulli", data, shape, dtype, device, probability, mode)
         if fast is not None:
             return fast
     m = DtypeArith(backend, dtype)

@@ -39,10 +39,9 @@ def gumbel_values(
     jb = native_jax(backend, device, "gumbel", dtype, mode)
     if jb is not None:
         return jax_call(jb, backend, data, device, "gumbel", shape, backend.dtype(dtype), mode)
-    if mode == "low":
-        fast = backend.compiled("gumbel", data, shape, dtype, device, TINY[dtype])
-        if fast is not None:
-            return fast
+    fast = backend.compiled("gumbel", data, shape, dtype, device, TINY[dtype], mode)
+    if fast is not None:
+        return fast
     n = math.prod(shape)
     m = DtypeArith(backend, dtype)
     if mode == "highest" and dtype == "float32":

@@ -252,10 +252,9 @@ def randint_values(
     """``jax.random.randint`` of ``shape`` and ``dtype`` for the bound plan ``p``."""
     xp = backend.xp
     target = int_dtype(backend, dtype)
-    if p.nbits == 32 and p.span.size == 1:
-        fast = _compiled32(backend, data, shape, p, dtype, device)
-        if fast is not None:
-            return fast
+    fast = _compiled(backend, data, shape, p, dtype, device)
+    if fast is not None:
+        return fast
     if p.nbits == 64:
         v = _offsets64(backend, p, shape, data, device)
         return v if dtype == "int64" else backend.bitcast(v, "uint64")
@@ -270,15 +269,23 @@ def randint_values(
     return signed if dtype == "int32" else xp.astype(signed, target)
 
 
-def _compiled32(
+def _compiled(
     backend: Backend, data: Any, shape: tuple[int, ...], p: Plan, dtype: str, device: Any
 ) -> Any:
-    """One 32-bit plan on the compiled engine, or ``None`` where it does not run."""
+    """The plan on the compiled engine, or ``None`` where it does not run.  Its values are
+    passed one per draw, or broadcast to one per element."""
     if not backend.compiled_available(data, device):
         return None
     keys = backend.split(data, (2,))
     l0, l1 = backend.host_key(keys[1, ...])
-    plan = (int(p.span.reshape(-1)[0]), int(p.mult.reshape(-1)[0]), int(p.base.reshape(-1)[0]))
+    word = np.uint64 if p.nbits == 64 else np.uint32
+
+    def host(v: np.ndarray) -> Any:
+        if v.size == 1:
+            return int(v.reshape(-1)[0])
+        return np.ascontiguousarray(np.broadcast_to(v.astype(word), shape)).reshape(-1)
+
+    plan = (host(p.span), host(p.mult), host(p.base))
     return backend.compiled("randint", keys[0, ...], shape, dtype, device, l0, l1, *plan)
 
 

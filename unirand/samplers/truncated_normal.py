@@ -111,11 +111,12 @@ def truncated_normal_values(
         return backend.xp.reshape(
             truncated_normal_values(backend, data, one, (1,), dtype, device), ()
         )
-    if all(v.size == 1 for v in bounds) and bounds[2].all() and bounds[3].all():
-        # one pair of nonzero clip bounds (a zero bound's sign would need NumPy's maximum)
-        a, b, lo, hi = (v.reshape(-1)[:1] for v in bounds)
-        r = (b - a)[0]  # the uniform's range, rounded in the dtype
-        params = (float(a[0]), float(r), float(lo[0]), float(hi[0]), root2_16(dtype))
+    if bounds[2].all() and bounds[3].all() and backend.compiled_available(data, device):
+        # nonzero clip bounds (a zero bound's sign would need NumPy's maximum); each one value
+        # or one per element
+        a, b, lo, hi = bounds
+        host = (backend.host_param(v, dtype, shape) for v in (a, b - a, lo, hi))
+        params = (*host, root2_16(dtype))  # b - a: the uniform's range, rounded in the dtype
         fast = backend.compiled("truncated_normal", data, shape, dtype, device, *params)
         if fast is not None:
             return fast

@@ -18,7 +18,7 @@ from numba.core.compiler_lock import global_compiler_lock
 
 from ..dtypes import MANTISSA
 from ..parallel import parallel_map, workers
-from . import streams, threefry
+from . import discrete_streams, log_streams, streams, threefry
 
 __all__ = [
     "bits",
@@ -44,7 +44,18 @@ _BITS = {1: threefry.bits8, 2: threefry.bits16, 4: threefry.bits32, 8: threefry.
 _F32 = np.float32
 
 
+def _f32(x: Any) -> Any:
+    """A parameter as float32: one value, or an array of one value per element."""
+    return x.astype(np.float32, copy=False) if isinstance(x, np.ndarray) else _F32(x)
+
+
+def _f64(x: Any) -> Any:
+    return x.astype(np.float64, copy=False) if isinstance(x, np.ndarray) else float(x)
+
+
 def _run(kernel: Any, k0: int, k1: int, out: np.ndarray, *params: Any) -> None:
+    """``kernel`` over ``out`` in parts; a parameter that is an array (one value per element
+    of ``out``) is cut into the same parts."""
     a, b = U32(k0), U32(k1)
     n = out.shape[0]
     if n <= SERIAL:
@@ -53,7 +64,8 @@ def _run(kernel: Any, k0: int, k1: int, out: np.ndarray, *params: Any) -> None:
     size = max(MIN_PART, -(-n // (4 * workers())))
 
     def part(s: int) -> None:
-        kernel(a, b, np.int64(s), out[s : s + size], *params)
+        cut = [q[s : s + size] if isinstance(q, np.ndarray) else q for q in params]
+        kernel(a, b, np.int64(s), out[s : s + size], *cut)
 
     parallel_map(part, range(0, n, size), min_tasks=2)
 
@@ -101,15 +113,15 @@ def fold_in(k0: int, k1: int, value: int) -> tuple[int, int]:
     return int(y0), int(y1)
 
 
-def uniform(k0: int, k1: int, out: np.ndarray, dtype: str, m: float, r: float) -> None:
+def uniform(k0: int, k1: int, out: np.ndarray, dtype: str, m: Any, r: Any) -> None:
     """``max(m, f*r + m)`` as the specification rounds it; ``m``/``r`` already rounded to
-    ``dtype`` (finite)."""
+    ``dtype`` (finite): one value each, or arrays of one value per element."""
     if dtype == "float32":
-        _run(streams.uniform_f32, k0, k1, out, _F32(m), _F32(r))
+        _run(streams.uniform_f32, k0, k1, out, _f32(m), _f32(r))
     elif dtype == "float64":
-        _run(streams.uniform_f64, k0, k1, out, float(m), float(r))
+        _run(streams.uniform_f64, k0, k1, out, _f64(m), _f64(r))
     else:
-        _run(streams.uniform_16, k0, k1, out.view(np.uint16), _F32(m), _F32(r), *_short(dtype))
+        _run(streams.uniform_16, k0, k1, out.view(np.uint16), _f32(m), _f32(r), *_short(dtype))
 
 
 def normal(k0: int, k1: int, out: np.ndarray, dtype: str, low: float, root2: float) -> None:
@@ -126,40 +138,70 @@ def normal(k0: int, k1: int, out: np.ndarray, dtype: str, low: float, root2: flo
 
 def exponential(k0: int, k1: int, out: np.ndarray, dtype: str) -> None:
     if dtype == "float32":
-        _run(streams.exponential_f32, k0, k1, out)
+        _run(log_streams.exponential_f32, k0, k1, out)
     elif dtype == "float64":
-        _run(streams.exponential_f64, k0, k1, out)
+        _run(log_streams.exponential_f64, k0, k1, out)
     else:
-        _run(streams.exponential_16, k0, k1, out.view(np.uint16), *_short(dtype))
+        _run(log_streams.exponential_16, k0, k1, out.view(np.uint16), *_short(dtype))
 
 
-def gumbel(k0: int, k1: int, out: np.ndarray, dtype: str, tiny: float) -> None:
-    """Mode "low"; ``tiny``: the dtype's smallest normal number."""
-    if dtype == "float32":
-        _run(streams.gumbel_f32, k0, k1, out)
+def gumbel(k0: int, k1: int, out: np.ndarray, dtype: str, tiny: float, mode: str = "low") -> None:
+    """``tiny``: the dtype's smallest normal number; ``mode``: "low", "high" or "highest"
+    ("highest" is "high" but for float32)."""
+    n = np.int64(out.shape[0])
+    if mode == "highest" and dtype == "float32":
+        _run(log_streams.gumbel_highest_f32, k0, k1, out, n)
+    elif mode in ("high", "highest"):
+        if dtype == "float32":
+            _run(log_streams.gumbel_high_f32, k0, k1, out, n)
+        elif dtype == "float64":
+            _run(log_streams.gumbel_high_f64, k0, k1, out, n)
+        else:
+            view = out.view(np.uint16)
+            _run(log_streams.gumbel_high_16, k0, k1, view, n, _F32(tiny), *_short(dtype))
+    elif dtype == "float32":
+        _run(log_streams.gumbel_f32, k0, k1, out)
     elif dtype == "float64":
-        _run(streams.gumbel_f64, k0, k1, out)
+        _run(log_streams.gumbel_f64, k0, k1, out)
     else:
-        _run(streams.gumbel_16, k0, k1, out.view(np.uint16), _F32(tiny), *_short(dtype))
+        _run(log_streams.gumbel_16, k0, k1, out.view(np.uint16), _F32(tiny), *_short(dtype))
 
 
-def bernoulli(k0: int, k1: int, out: np.ndarray, dtype: str, p: float) -> None:
-    """Mode "low", one probability ``p`` (rounded to ``dtype``): ``out`` is bool."""
+def bernoulli(k0: int, k1: int, out: np.ndarray, dtype: str, p: Any, mode: str = "low") -> None:
+    """``out`` is bool; ``p`` (rounded to ``dtype``) one value or one per element; ``mode``
+    "low" or "high"."""
+    n = np.int64(out.shape[0])
     if dtype == "float64":
-        _run(streams.bernoulli_f64, k0, k1, out, float(p))
-    else:  # float32, and 16-bit uniforms (exact in float32) against p (a 16-bit value)
-        if dtype != "float32":
-            raise ValueError(f"bernoulli's compiled kernel covers float32/float64; got {dtype}")
-        _run(streams.bernoulli_f32, k0, k1, out, _F32(p))
+        if mode == "high":
+            _run(discrete_streams.bernoulli_high_f64, k0, k1, out, _f64(p), n)
+        else:
+            _run(discrete_streams.bernoulli_f64, k0, k1, out, _f64(p))
+    elif dtype == "float32":
+        if mode == "high":
+            _run(discrete_streams.bernoulli_high_f32, k0, k1, out, _f32(p), n)
+        else:
+            _run(discrete_streams.bernoulli_f32, k0, k1, out, _f32(p))
+    else:  # 16-bit uniforms and probabilities are exact in float32
+        nmant, rng_bits, bf16 = _short(dtype)
+        if mode == "high":
+            kernel = discrete_streams.bernoulli_high_16
+            _run(kernel, k0, k1, out, _f32(p), n, nmant, rng_bits, bf16)
+        else:
+            _run(discrete_streams.bernoulli_16, k0, k1, out, _f32(p), nmant, rng_bits)
 
 
 def randint(
-    k0: int, k1: int, out: np.ndarray, dtype: str, l0: int, l1: int, span: int, mult: int, base: int
+    k0: int, k1: int, out: np.ndarray, dtype: str, l0: int, l1: int, span: Any, mult: Any, base: Any
 ) -> None:
-    """One 32-bit bound plan (:mod:`unirand.samplers.randint`); ``(k0, k1)``, ``(l0, l1)``:
-    the keys of ``split(key)``; ``out`` of any integer dtype up to 32 bits (its low bits)."""
-    plan = (U32(l0), U32(l1), U32(span), U32(mult), U32(base))
-    _run(streams.randint32, k0, k1, _unsigned(out), *plan)
+    """A bound plan (:mod:`unirand.samplers.randint`); ``(k0, k1)``, ``(l0, l1)``: the keys of
+    ``split(key)``; ``span``/``mult``/``base``: ints, or uint32/uint64 arrays of one value per
+    element.  The plan is 64-bit when ``out`` is (int64/uint64), else 32-bit, and ``out`` of any
+    integer dtype up to 32 bits gets its low bits."""
+    wide = out.dtype.itemsize == 8
+    word = np.uint64 if wide else U32
+    plan = tuple(q if isinstance(q, np.ndarray) else word(q) for q in (span, mult, base))
+    kernel = discrete_streams.randint64 if wide else discrete_streams.randint32
+    _run(kernel, k0, k1, _unsigned(out), U32(l0), U32(l1), *plan)
 
 
 def truncated_normal(
@@ -167,20 +209,21 @@ def truncated_normal(
     k1: int,
     out: np.ndarray,
     dtype: str,
-    a: float,
-    r: float,
-    lo: float,
-    hi: float,
+    a: Any,
+    r: Any,
+    lo: Any,
+    hi: Any,
     root2: float,
 ) -> None:
-    """One pair of bounds: the uniform's ``a`` and range ``r`` (rounded to ``dtype``), the clip
-    bounds ``lo``/``hi`` (nonzero), ``sqrt(2)`` in a 16-bit ``dtype``."""
+    """The uniform's ``a`` and range ``r`` (rounded to ``dtype``), the clip bounds ``lo``/``hi``
+    (nonzero): one value each or arrays of one per element; ``sqrt(2)`` in a 16-bit ``dtype``."""
     if dtype == "float32":
-        _run(streams.truncated_normal_f32, k0, k1, out, _F32(a), _F32(r), _F32(lo), _F32(hi))
+        bounds = (_f32(a), _f32(r), _f32(lo), _f32(hi))
+        _run(streams.truncated_normal_f32, k0, k1, out, *bounds)
     elif dtype == "float64":
-        _run(streams.truncated_normal_f64, k0, k1, out, float(a), float(r), float(lo), float(hi))
+        _run(streams.truncated_normal_f64, k0, k1, out, _f64(a), _f64(r), _f64(lo), _f64(hi))
     else:
-        bounds = (_F32(a), _F32(r), _F32(lo), _F32(hi), _F32(root2))
+        bounds = (_f32(a), _f32(r), _f32(lo), _f32(hi), _F32(root2))
         _run(streams.truncated_normal_16, k0, k1, out.view(np.uint16), *bounds, *_short(dtype))
 
 
@@ -197,12 +240,13 @@ def _warm_up_calls() -> list[tuple[Any, tuple[Any, ...]]]:
         calls.append((uniform, (1, 2, np.empty(3, store), dtype, 0.0, 1.0)))
         calls.append((normal, (1, 2, np.empty(3, store), dtype, -0.5, 1.5)))
         calls.append((exponential, (1, 2, np.empty(3, store), dtype)))
-        calls.append((gumbel, (1, 2, np.empty(3, store), dtype, 2.0**-14)))
+        for mode in ("low", "high") + (("highest",) if dtype == "float32" else ()):
+            calls.append((gumbel, (1, 2, np.empty(3, store), dtype, 2.0**-14, mode)))
+        for mode in ("low", "high"):
+            calls.append((bernoulli, (1, 2, np.empty(3, np.bool_), dtype, 0.5, mode)))
         bounds = (-0.5, 1.0, -1.0, 1.0, 1.5)
         calls.append((truncated_normal, (1, 2, np.empty(3, store), dtype, *bounds)))
-    for dtype in ("float32", "float64"):
-        calls.append((bernoulli, (1, 2, np.empty(3, np.bool_), dtype, 0.5)))
-    for width in (np.uint8, np.uint16, np.uint32):
+    for width in (np.uint8, np.uint16, np.uint32, np.uint64):
         calls.append((randint, (1, 2, np.empty(3, width), "", 3, 4, 10, 6, 0)))
     return calls
 
