@@ -22,6 +22,7 @@ def test_public_names():
         [
             "Key",
             "KeyReuseError",
+            "STREAM_VERSION",
             "ThreefryKey",
             "__version__",
             "as_key",

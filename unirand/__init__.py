@@ -31,7 +31,13 @@ from .samplers.truncated_normal import truncated_normal as truncated_normal
 from .samplers.uniform import uniform as uniform
 from .threefry_key import ThreefryKey as ThreefryKey
 
+#: The version of the portable streams: 1 is the jax.random 0.10 specification of every sampler
+#: (docs/compatibility.md).  Frozen: a change of any value would be a new version beside this one,
+#: never a silent change; conformance/vectors/checksums.v1.json pins one value per sampler.
+STREAM_VERSION = 1
+
 __all__ = [
+    "STREAM_VERSION",
     "engine_info",
     "Key",
     "KeyReuseError",

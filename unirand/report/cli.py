@@ -26,7 +26,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unirand",
-        description=__doc__,
+        # the module docstring is reST; --help is read in a terminal, as plain text
+        description=__doc__.replace("``", ""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Report layout and the JSON schema: docs/conformance.md",
     )
