@@ -303,6 +303,61 @@ def test_numpy_key_enters_jit_and_vmap():
     assert back.xp == "jax" and back == unirand.split(k, 2)
 
 
+@pytest.mark.parametrize("name", ["numpy", "jax", "jax:portable"])
+def test_keys_carry_through_lax_scan(name):
+    """A key's tree structure is the same outside a transformation and inside it, where it
+    lives on JAX: scan compares the carry in and out (the backend as aux data broke that)."""
+    load("jax")
+    import jax
+
+    from unirand.backends import by_name
+
+    k = unirand.key(6).to(name)
+
+    def body(carry, _):
+        carry, sub = unirand.split(carry)
+        return carry, unirand.bits(sub, ())
+
+    carry, out = jax.lax.scan(body, k, None, length=3)
+    want, bits = k, []
+    for _ in range(3):
+        want, sub = unirand.split(want)
+        bits.append(int(unirand.bits(sub, ())))
+    assert carry == want and to_numpy(out).tolist() == bits
+    # inside, every key lived on JAX; a "jax:portable" key stayed one
+    assert carry._backend is (k._backend if name == "jax:portable" else by_name("jax"))
+    total = jax.lax.fori_loop(0, 2, lambda i, kk: unirand.split(kk)[0], k)
+    assert total == unirand.split(unirand.split(k)[0])[0]
+    if name != "jax:portable":
+        assert jax.tree_util.tree_structure(k) == jax.tree_util.tree_structure(k.to("jax"))
+
+
+def test_tree_map_keeps_the_leafs_library():
+    load("jax")
+    torch = load("torch")
+    import jax
+
+    k = unirand.key(2).to(torch)
+    same = jax.tree_util.tree_map(lambda x: x, k)
+    assert same.xp == "torch" and same == k
+    host = jax.tree_util.tree_map(lambda x: x.numpy(), k)
+    assert host.xp == "numpy" and host == k
+    keys = unirand.split(unirand.key(2), 2)
+    spec = jax.tree_util.tree_map(lambda x: 0, keys)  # a prefix tree of in_axes: a NumPy key
+    out = jax.vmap(lambda kk: unirand.bits(kk, ()), in_axes=(spec,))(keys)
+    assert to_numpy(out).tolist() == [int(unirand.bits(x, ())) for x in keys]
+
+
+def test_a_key_used_as_a_jax_key_or_array_names_jax_key():
+    """JAX looks ``__jax_array__`` up on whatever it is given in place of a key or an array; a
+    portable key answers with the TypeError that says to pass ``key.jax_key()`` (no JAX import:
+    the lookup is JAX's, the error unirand's; tests/integrations try it through JAX itself)."""
+    with pytest.raises(TypeError, match=r"a unirand key is not a JAX key.*Pass key\.jax_key\(\)"):
+        getattr(unirand.key(0), "__jax_array__", None)
+    with pytest.raises(TypeError, match=r"keys of shape \(2, 3\) are not JAX keys.*jax_key\(\)"):
+        getattr(unirand.split(unirand.key(0), (2, 3)), "__jax_array__", None)
+
+
 def test_keys_cannot_be_mutated_through_their_data():
     k = unirand.key(1)
     data = unirand.key_data(k)

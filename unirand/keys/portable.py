@@ -3,7 +3,9 @@
 A portable key is a value: its data is a ``uint32`` array of shape ``batch + (2,)`` in some
 array library, and nothing about it ever changes.  Splitting or folding in makes a new key.
 Keys are hashable and comparable by value, pickle to their data, and are JAX pytrees (the
-data is the leaf), so they pass through ``jax.jit`` and ``jax.vmap``.
+data is the leaf), so they pass through ``jax.jit`` and ``jax.vmap``.  They are not JAX keys:
+``jax.random`` (and flax, equinox) take ``key.jax_key()``, and the error says so
+(``pytree.py``).
 
 :class:`PortableKey` holds all of that; the samplers (:mod:`unirand.samplers`) are written
 against it.  The class users see, :class:`unirand.ThreefryKey` (``unirand/threefry_key.py``), is
@@ -16,7 +18,7 @@ registers itself with :func:`public_class` when it is defined.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import numpy as np
 
@@ -25,7 +27,7 @@ from ..backends import Backend
 from . import reuse
 from .bridges import derived_jax_key, derived_numpy_generator, derived_torch_generator
 from .payload import field_error, to_json
-from .pytree import ensure_registered, register_when_jax_loads
+from .pytree import ensure_registered, not_a_jax_key, register_when_jax_loads
 from .validation import as_batch_shape, as_fold_in_data, check_index, is_integer
 
 if TYPE_CHECKING:
@@ -166,8 +168,23 @@ class PortableKey:
         return derived_torch_generator(self._bridge_words(2, "torch_generator"), device)
 
     def jax_key(self) -> Any:
-        """The JAX typed threefry2x32 key with this key's data: the same stream (no consume)."""
+        """The JAX typed threefry2x32 key with this key's data: the same stream (no consume).
+
+        The key to hand to ``jax.random``, flax and equinox, which take no portable key (a
+        batch gives a JAX key array of the batch shape; a traced key gives a traced one)."""
         return derived_jax_key(self._data if "jax" in self._backend.name else self._host())
+
+    @property
+    def __jax_array__(self) -> NoReturn:
+        """Never a JAX array: the ``TypeError`` that names ``key.jax_key()``.
+
+        JAX looks this attribute up (``getattr(key, "__jax_array__", None)``) wherever it is
+        given an object in place of an array or a key: every ``jax.random`` function (and so
+        equinox's ``key=``), ``jnp.asarray``, ``lax``.  No JAX extension point makes a foreign
+        object a key (``pytree.py``), so the lookup raises the error that says what to
+        pass; a ``TypeError``, which ``getattr``'s default does not swallow.
+        """
+        raise not_a_jax_key(self)
 
     def to_json(self) -> str:
         """The key as JSON (impl tag, format version); ``unirand.key_from_json`` reads it."""
