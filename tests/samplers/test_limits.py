@@ -145,3 +145,149 @@ def test_populations_beyond_the_index_dtype_are_refused(xp, call, argument, n):
 def test_largest_int64_population_is_sampled(xp):
     out = unirand.choice(unirand.key(0), 2**63 - 1, (3,), xp=_xp(xp))
     assert tuple(out.shape) == (3,) and int(out.min()) >= 0
+
+
+# -- JAX: XLA aborts the process from 2**60 values (8-byte words of 2**63 bytes) --------------
+#: a child process: ``path`` is "native" (portable keys, xp="jax"), "portable" (the engine on
+#: jax.numpy) or "jaxkey" (a native JAX key, impl rbg); prints one line per call
+_JAX_LIMIT_CHILD = r"""
+import sys
+import jax
+jax.config.update("jax_enable_x64", sys.argv[2] == "1")
+import numpy as np
+import unirand
+
+path, names = sys.argv[1], sys.argv[3].split(",")
+if path == "jaxkey":
+    k, xp = unirand.as_key(jax.random.key(0, impl="rbg")), None
+else:
+    k, xp = unirand.key(0).to("jax"), ("jax" if path == "native" else "jax:portable")
+S, N = (2**30, 2**30), 2**60
+calls = {
+    "bits": lambda: unirand.bits(k, S, "uint8", xp=xp),
+    "bits_flat": lambda: unirand.bits(k, (N,), xp=xp),
+    "bits_2d": lambda: unirand.bits(k, (2**59, 2), xp=xp),
+    "uniform": lambda: unirand.uniform(k, S, xp=xp),
+    "normal": lambda: unirand.normal(k, S, xp=xp),
+    "exponential": lambda: unirand.exponential(k, S, xp=xp),
+    "gumbel": lambda: unirand.gumbel(k, S, xp=xp),
+    "gumbel_high": lambda: unirand.gumbel(k, (2**59,), mode="high", xp=xp),
+    "bernoulli": lambda: unirand.bernoulli(k, 0.5, S, xp=xp),
+    "categorical": lambda: unirand.categorical(
+        k, np.zeros(3, np.float32), shape=(2**59,), xp=xp
+    ),
+    "randint": lambda: unirand.randint(k, S, 0, 10, xp=xp),
+    "choice": lambda: unirand.choice(k, 5, S, xp=xp),
+    "choice_no_replace": lambda: unirand.choice(k, N, (3,), replace=False, xp=xp),
+    "permutation": lambda: unirand.permutation(k, N, xp=xp),
+    "truncated_normal": lambda: unirand.truncated_normal(k, -1.0, 1.0, S, xp=xp),
+    "split": lambda: unirand.split(k, S),
+}
+for name in names:
+    print(name, end=": ", flush=True)
+    try:
+        calls[name]()
+        print("no error", flush=True)
+    except Exception as e:
+        print(type(e).__name__, e, flush=True)
+"""
+
+_JAX_ALL = [
+    "bits",
+    "bits_flat",
+    "bits_2d",
+    "uniform",
+    "normal",
+    "exponential",
+    "gumbel",
+    "gumbel_high",
+    "bernoulli",
+    "categorical",
+    "randint",
+    "choice",
+    "choice_no_replace",
+    "permutation",
+    "truncated_normal",
+    "split",
+]
+#: the native jax.random calls a sampler of these files makes itself (the others go through
+#: samplers/jax_native.py's jax_call: test_native_jax_samplers_refuse_from_2_60)
+_JAX_NATIVE_CHECKED = [
+    "bits",
+    "bits_flat",
+    "bits_2d",
+    "uniform",
+    "choice",
+    "choice_no_replace",
+    "permutation",
+    "split",
+]
+
+
+def _jax_limit_run(path: str, x64: bool, names: list[str]) -> list[str]:
+    load("jax")
+    r = subprocess.run(
+        [sys.executable, "-c", _JAX_LIMIT_CHILD, path, "1" if x64 else "0", ",".join(names)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    # an XLA abort is a negative status (SIGABRT) with the lines printed so far
+    assert r.returncode == 0, f"status {r.returncode}:\n{r.stdout}\n{r.stderr[-2000:]}"
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(names), r.stdout
+    return lines
+
+
+def _assert_refused(lines: list[str], x64: bool) -> None:
+    for line in lines:
+        name, _, outcome = line.partition(": ")
+        argument = {"split": "num", "permutation": "x"}.get(name, "shape")
+        if name == "choice_no_replace":
+            argument = "a"
+        if not x64 and name in ("permutation", "choice_no_replace"):
+            # arange(2**60) does not fit JAX's int32 without x64: refused as a population
+            assert outcome.startswith(f"ValueError {argument} must be at most 2147483647"), line
+            continue
+        assert outcome.startswith(f"ValueError {argument} "), line
+        assert "elements; JAX draws must have fewer than 2**60" in outcome, line
+
+
+@pytest.mark.parametrize("x64", [False, True], ids=["x32", "x64"])
+@pytest.mark.parametrize("path", ["portable", "jaxkey"])
+def test_jax_sizes_from_2_60_are_refused_not_aborted(path, x64):
+    """Between 2**60 and 2**63 values XLA aborted the interpreter (SIGABRT, "overflow in static
+    extent product"): each call must raise a ValueError naming its argument instead."""
+    _assert_refused(_jax_limit_run(path, x64, _JAX_ALL), x64)
+
+
+@pytest.mark.parametrize("x64", [False, True], ids=["x32", "x64"])
+def test_native_jax_sizes_from_2_60_are_refused_not_aborted(x64):
+    _assert_refused(_jax_limit_run("native", x64, _JAX_NATIVE_CHECKED), x64)
+
+
+def test_native_jax_samplers_refuse_from_2_60():
+    others = [n for n in _JAX_ALL if n not in _JAX_NATIVE_CHECKED]
+    _assert_refused(_jax_limit_run("native", True, others), True)
+
+
+@pytest.mark.parametrize(
+    ("fn", "args", "argument"),
+    [
+        ("bits", ((2**30, 2**30), "uint32"), "shape"),
+        ("normal", ((2**60,), "float32"), "shape"),
+        ("gumbel", ((2**59,), "float32", "high"), "shape"),
+        ("bernoulli", (0.5, (2**59,), "high"), "shape"),
+        ("categorical", (np.zeros(4), 0, (2**58,), True, "low"), "shape"),
+        ("truncated_normal", (-1.0, 1.0, (2**60,), "float32"), "shape"),
+        ("choice", (2**60, (3,), False, None, 0, "low"), "a"),
+        ("permutation", (2**60, 0, True), "x"),
+    ],
+)
+def test_check_native_call_sizes(fn, args, argument):
+    jax_backend = pytest.importorskip("unirand.backends.jax")
+    with pytest.raises(ValueError, match=rf"^{argument} .*JAX draws must have fewer than 2\*\*60"):
+        jax_backend.check_native_call(fn, args)
+    small = (2**59 - 1,) if fn != "categorical" else (2**57,)
+    if fn not in ("choice", "permutation", "bernoulli", "categorical", "truncated_normal"):
+        jax_backend.check_native_call(fn, (small, *args[1:]))  # passes

@@ -9,8 +9,12 @@ rewritten into float arithmetic, so the JAX backend rounds with :func:`round_to_
 portable engine keeps the specification's roundings under ``jax.jit`` on every host.
 
 The result is the float32 value of the 16-bit number nearest to ``x`` (ties to even), so
-converting it to the 16-bit type afterwards is exact.  NaNs are returned unchanged (the later
-conversion makes them 16-bit NaNs); overflow gives infinity, as an IEEE conversion does.
+converting it to the 16-bit type afterwards is exact; overflow gives infinity, as an IEEE
+conversion does.  NaNs become the NaN XLA:CPU's conversion gives (:func:`nan_to_16`, measured
+on jaxlib 0.10.2): bfloat16 ``sign | 0x7FC0`` (the payload dropped), float16 the top 10
+payload bits with the quiet bit set (the hardware's ``vcvtps2ph``).  Libraries differ there:
+torch's CPU kernels turn every bfloat16 NaN into ``0xFFFF``, NumPy keeps a float16 signalling
+payload unquieted, so a NaN bound or an ``inf - inf`` gave other bytes than JAX.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["round_to_16"]
+__all__ = ["nan_to_16", "round_to_16"]
 
 Bitcast = Callable[[Any, str], Any]
 
@@ -57,4 +61,18 @@ def round_to_16(xp: Any, x: Any, dtype: str, bitcast: Bitcast) -> Any:
     else:
         raise ValueError(f"dtype must be float16 or bfloat16; got {dtype!r}")
     out = bitcast(sign | r, "float32")
-    return xp.where(xp.isnan(x), x, out)
+    return nan_to_16(xp, x, dtype, bitcast, out)
+
+
+#: the float32 bits a 16-bit NaN keeps: bfloat16 its sign, float16 its sign and top 10 bits
+_NAN_KEEP = {"bfloat16": _SIGN, "float16": -(1 << 13)}
+_QUIET = 0x7FC00000
+
+
+def nan_to_16(xp: Any, x: Any, dtype: str, bitcast: Bitcast, out: Any = None) -> Any:
+    """``out`` (default ``x``) with every lane where float32 ``x`` is NaN replaced by the
+    float32 value of the NaN XLA:CPU converts ``x`` to in ``dtype`` (module docstring)."""
+    bits = bitcast(x, "int32")
+    keep = xp.asarray(_NAN_KEEP[dtype], dtype=bits.dtype)
+    nan = bitcast((bits & keep) | xp.asarray(_QUIET, dtype=bits.dtype), "float32")
+    return xp.where(xp.isnan(x), nan, x if out is None else out)

@@ -23,6 +23,8 @@ __all__ = [
     "broadcast_to_shape",
     "check_axis",
     "check_bool",
+    "check_elements",
+    "check_width",
     "check_mode",
     "float_array",
     "float_name",
@@ -55,7 +57,7 @@ def float_array(value: Any, target: Backend, device: Any, argument: str) -> tupl
     source = backends.backend_of(value)
     if source is not None and source.name != "numpy":
         name = float_name(value.dtype, argument)
-        target.dtype(name)
+        _dtype_on(target, name, argument)
         if source is target:
             return (value if device is None else target.to_device(value, device)), name
         return from_host(target, source.to_numpy(value), device), name
@@ -71,8 +73,17 @@ def float_array(value: Any, target: Backend, device: Any, argument: str) -> tupl
     if python and host.dtype.kind == "f":
         host = host.astype(np.float32)
     name = float_name(host.dtype, argument)
-    target.dtype(name)
+    _dtype_on(target, name, argument)
     return from_host(target, host.astype(numpy_dtype(name)), device), name
+
+
+def _dtype_on(target: Backend, name: str, argument: str) -> None:
+    """``target`` has the dtype ``name`` of ``argument``, else a ``TypeError`` naming it (JAX
+    without x64 has no float64)."""
+    try:
+        target.dtype(name)
+    except TypeError as e:
+        raise TypeError(f"{argument} has dtype {name}: {e}") from None
 
 
 def uniform_bound(value: Any, target: Backend, shape: tuple[int, ...], argument: str) -> Any:
@@ -151,12 +162,15 @@ def broadcast_to_shape(name: str, shape: tuple[int, ...], param: tuple[int, ...]
 
 
 def as_array(value: Any, target: Backend, device: Any, argument: str) -> Any:
-    """``value`` as an array of ``target`` (any dtype; lists through NumPy)."""
+    """``value`` as an array of ``target`` (any dtype; lists through NumPy, so a list of
+    Python floats is float64 and of ints int64, on every library)."""
     source = backends.backend_of(value)
-    if source is target:
+    if source is target or (source is not None and source.xp is target.xp):
         return value if device is None else target.to_device(value, device)
     if source is not None:
-        return from_host(target, source.to_numpy(value), device)
+        host = source.to_numpy(value)
+        check_width(target, host.dtype, argument)
+        return from_host(target, host, device)
     if hasattr(value, "__array_namespace__"):
         raise TypeError(f"{argument}: arrays of {type(value).__module__} are not supported")
     try:
@@ -167,7 +181,30 @@ def as_array(value: Any, target: Backend, device: Any, argument: str) -> Any:
         raise TypeError(
             f"{argument} must be an integer or an array of numbers; got dtype {host.dtype}"
         )
+    check_width(target, host.dtype, argument, listed=not isinstance(value, np.ndarray))
     return from_host(target, host, device)
+
+
+#: the dtype a 64-bit (or complex128) host array needs of the target library
+_WIDE = {"f": "float64", "i": "int64", "u": "uint64", "c": "float64"}
+
+
+def check_width(target: Backend, dtype: np.dtype, argument: str, listed: bool = False) -> None:
+    """Refuse an array whose dtype the target library cannot hold (JAX without
+    ``jax_enable_x64`` has no 64-bit types): moving it there would narrow it silently to
+    32 bits (``permutation(k, [1.5, 2.5], xp="jax")`` gave float32 where NumPy and torch give
+    float64), so the permuted or chosen values would differ from every other library's."""
+    wide = dtype.itemsize == 16 if dtype.kind == "c" else dtype.itemsize >= 8
+    if dtype.kind not in _WIDE or not wide:
+        return
+    try:
+        target.dtype(_WIDE[dtype.kind])
+    except TypeError as e:
+        why = " (Python numbers are 64-bit in an array, as in NumPy)" * listed
+        raise TypeError(
+            f"{argument} has dtype {dtype}{why}, which {target.name} cannot hold: {e}; or "
+            f"pass a 32-bit array"
+        ) from None
 
 
 def population(value: Any, argument: str) -> int | None:
@@ -198,6 +235,16 @@ def check_count(n: int, argument: str, backend: Backend) -> int:
             f"{argument} must be at most {top} (the int{bits} index dtype) when an integer; got {n}"
         )
     return n
+
+
+def check_elements(target: Backend, shape: tuple[int, ...], argument: str = "shape") -> None:
+    """Refuse, naming ``argument``, a size the target library cannot draw although it is below
+    2**63: JAX's XLA aborts the process from 2**60 values (``backends/jax/backend.py``).  The
+    portable engine checks at its entry points; this is for the native ``jax.random`` calls
+    and the arrays a sampler builds itself (``arange(n)``)."""
+    check = getattr(target, "check_elements", None)
+    if check is not None:
+        check(shape, argument)
 
 
 def check_axis(axis: Any, ndim: int, argument: str = "axis") -> int:

@@ -30,6 +30,7 @@ from .arguments import (
     check_axis,
     check_bool,
     check_count,
+    check_elements,
     check_mode,
     float_array,
     index_dtype,
@@ -198,6 +199,9 @@ def choice(
         axis = check_axis(axis, len(arr.shape))
         n_inputs = arr.shape[axis]
     n_draws = math.prod(shape)
+    check_elements(target, shape)
+    if not replace and p is None:
+        check_elements(target, (n_inputs,), "a")  # a permutation of all of arange(a)
     xp_ = target.xp
     if n_draws == 0:  # JAX: zeros(shape, a.dtype)
         return xp_.zeros(shape, dtype=itype if arr is None else arr.dtype, device=dev)

@@ -174,6 +174,7 @@ def decisions() -> dict[tuple[str, str, str, str], bool]:
 def jax_call(jb: Any, backend: Backend, data: Any, device: Any, fn: str, *args: Any) -> Any:
     import jax
 
+    jb.BACKEND.check_native_call(fn, args)  # XLA aborts the process on 2**63-byte arrays
     key = jb.BACKEND._key(backend.to_device(data, device))
     with jax.threefry_partitionable(True):
         return getattr(jax.random, fn)(key, *args)

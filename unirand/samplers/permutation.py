@@ -25,6 +25,7 @@ from .arguments import (
     check_axis,
     check_bool,
     check_count,
+    check_elements,
     index_dtype,
     population,
 )
@@ -117,6 +118,7 @@ def permutation(
         if n < 0:
             raise ValueError(f"x must be non-negative when an integer; got {n}")
         check_count(n, "x", target)
+        check_elements(target, (n,), "x")  # arange(n) itself
         axis = check_axis(axis, 1)
         arr = arange(target, n, dev)
         independent = True

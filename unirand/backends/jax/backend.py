@@ -10,10 +10,17 @@ golden-vector tests check every path against the same bytes.
 
 Without ``jax_enable_x64`` JAX has no 64-bit types: uint64 bits and float64 uniforms raise.
 Keys become JAX pytrees in :mod:`unirand.keys.pytree` (this module knows nothing of keys).
+
+Sizes: XLA (jaxlib 0.10.2) aborts the whole process (``SIGABRT``, "overflow in static extent
+product") when an array of a computation has ``elements * itemsize >= 2**63`` bytes; the
+counters of ``jax.random``'s partitionable Threefry are 8-byte words, so any draw of ``2**60``
+values or more aborts, whatever its dtype (and a clean ``MemoryError`` stops smaller ones).
+:func:`check_elements` refuses such sizes with a ``ValueError`` before JAX sees them.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import jax
@@ -22,6 +29,10 @@ import numpy as np
 
 from ...engine.backend import Backend
 from ...math.round16 import round_to_16
+
+#: the largest number of values one JAX draw may have: 8-byte words of 2**60 values reach
+#: 2**63 bytes, where XLA's byte counts overflow and it aborts the process
+MAX_ELEMENTS = 2**60 - 1
 
 _DTYPES = {
     "uint8": jnp.uint8,
@@ -37,8 +48,53 @@ _DTYPES = {
 }
 
 
+def check_elements(shape: tuple[int, ...] | int, argument: str = "shape") -> None:
+    """Refuse a draw of ``2**60`` values or more (``shape`` a shape or a count) with a
+    ``ValueError`` naming ``argument``: XLA would abort the interpreter (module docstring)."""
+    n = shape if isinstance(shape, int) else math.prod(shape)
+    if n > MAX_ELEMENTS:
+        what = f"{shape!r} has" if not isinstance(shape, int) else "needs"
+        raise ValueError(
+            f"{argument} {what} {n} elements; JAX draws must have fewer than 2**60 (XLA aborts the "
+            "process when an array of 8-byte words reaches 2**63 bytes)"
+        )
+
+
+def check_native_call(fn: str, args: tuple[Any, ...]) -> None:
+    """:func:`check_elements` for ``jax.random.<fn>(key, *args)``, as the samplers call it
+    (``samplers/jax_native.py`` ``jax_call``): the largest array that call builds, which for
+    ``gumbel``/``bernoulli`` mode "high" (two uniforms per value) and ``categorical`` (noise
+    for every category) exceeds the result."""
+    if fn in ("bits", "uniform", "normal", "exponential", "randint"):
+        check_elements(tuple(args[0]))
+    elif fn == "gumbel":
+        shape, mode = tuple(args[0]), args[2] if len(args) > 2 else "low"
+        check_elements((2, *shape) if mode == "high" else shape)
+    elif fn == "bernoulli":
+        p, shape, mode = args[0], args[1], args[2] if len(args) > 2 else "low"
+        shape = tuple(np.shape(p)) if shape is None else tuple(shape)
+        check_elements((2, *shape) if mode == "high" else shape)
+    elif fn == "categorical":
+        logits, axis, shape, _, mode = args
+        if shape is not None:
+            n = math.prod(shape) * np.shape(logits)[axis] * (2 if mode == "high" else 1)
+            check_elements(n)
+    elif fn == "truncated_normal" and args[2] is not None:
+        check_elements(tuple(args[2]))
+    elif fn == "choice":
+        check_elements(tuple(args[1]))
+        if isinstance(args[0], int) and not args[2] and args[3] is None:
+            check_elements((args[0],), "a")  # a permutation of arange(a)
+    elif fn == "permutation" and isinstance(args[0], int):
+        check_elements((args[0],), "x")
+
+
 class JaxBackend(Backend):
     name = "jax"
+    #: the size limit of a draw (see :func:`check_elements`), for the samplers' own checks
+    max_elements = MAX_ELEMENTS
+    check_elements = staticmethod(check_elements)
+    check_native_call = staticmethod(check_native_call)
 
     def __init__(self) -> None:
         super().__init__(jnp)
@@ -102,6 +158,7 @@ class JaxBackend(Backend):
         return jax.random.wrap_key_data(data, impl="threefry2x32")
 
     def split(self, data: Any, shape: tuple[int, ...]) -> Any:
+        check_elements(shape, "num")
         with jax.threefry_partitionable(True):
             return jax.random.key_data(jax.random.split(self._key(data), shape))
 
@@ -110,9 +167,25 @@ class JaxBackend(Backend):
         return jax.random.key_data(jax.random.fold_in(self._key(data), value))
 
     def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        check_elements(shape)
         target = self.dtype(dtype)
         with jax.threefry_partitionable(True):
             return jax.random.bits(self._key(self.to_device(data, device)), shape, target)
+
+    # -- the engine's entry points: every portable-engine draw on JAX passes one -------------
+    def raw_words(self, data: Any, n: int, device: Any) -> Any:
+        check_elements(n)
+        return super().raw_words(data, n, device)
+
+    def uniform(
+        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+    ) -> Any:
+        check_elements(shape)
+        return super().uniform(data, shape, dtype, minval, maxval, device)
+
+    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        check_elements(shape)
+        return super().normal(data, shape, dtype, device)
 
     def round16(self, x: Any, dtype: str) -> Any:
         # by integer operations: XLA may fuse or drop float16 roundings (AVX512-FP16 hosts)
@@ -134,9 +207,15 @@ class JaxReferenceBackend(JaxBackend):
 
     name = "jax"
 
-    split = Backend.split
+    def split(self, data: Any, shape: tuple[int, ...]) -> Any:
+        check_elements(shape, "num")
+        return Backend.split(self, data, shape)
+
     fold_in = Backend.fold_in
-    bits = Backend.bits
+
+    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+        check_elements(shape)
+        return Backend.bits(self, data, shape, dtype, device)
 
 
 BACKEND = JaxBackend()

@@ -25,6 +25,7 @@ from ...engine.float_ops import WideFloat32Ops
 from ...engine.host_log import host_log_f64
 from ...engine.normal_transform import from_uniform_f32, normal_low
 from ...engine.threefry import MASK32, PARITY, ROTATIONS, Words
+from ...math.round16 import nan_to_16
 from ...math.xla_erf_inv import erf_inv_f32_by_branch
 from . import triton_path
 
@@ -102,6 +103,19 @@ class TorchBackend(Backend):
 
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(_DTYPES[name])
+
+    # 16-bit NaNs: torch's CPU kernels convert every float32 NaN to bfloat16 0xFFFF and every
+    # float16 NaN to float32 0x7FFFFFFF; XLA keeps the sign (and float16's payload, quieted:
+    # math/round16.py), so those lanes are set from the bits
+    def round16(self, x: Any, dtype: str) -> Any:
+        return nan_to_16(self.xp, x, dtype, self.bitcast, super().round16(x, dtype))
+
+    def to16(self, x: Any, dtype: str) -> Any:
+        r = self.round16(x, dtype)
+        if dtype != "bfloat16":
+            return r.to(_DTYPES[dtype])
+        top = (r.view(torch.int32) >> 16).to(torch.int16).view(torch.bfloat16)  # exact: r is
+        return torch.where(torch.isnan(r), top, r.to(torch.bfloat16))  # a bfloat16 value
 
     def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray] | None:
         # the compiled engine writes a CPU tensor's own memory through a NumPy view.  The memory

@@ -275,12 +275,27 @@ def choice_plan(
     return axis, shape, n_inputs, n_draws
 
 
-def population(value: Any, argument: str) -> int | None:
-    """``n`` when ``value`` is an integer (meaning ``arange(n)``), None for an array."""
+#: the largest ``arange(n)`` an int64 index dtype holds
+INT64_TOP = 2**63 - 1
+
+
+def population(value: Any, argument: str, top: int = INT64_TOP) -> int | None:
+    """``n`` when ``value`` is an integer (meaning ``arange(n)``), None for an array.
+
+    ``n`` must fit the index dtype (``top``: int64, int32 for JAX without x64): past it NumPy
+    wrapped (``permutation(k, 2**63)`` was empty) or the library raised its own error; the
+    wording is the portable samplers' (``samplers/arguments.py`` ``check_count``).
+    """
     if is_integer(value):
         n = operator.index(value)
         if n < 0:
             raise ValueError(f"{argument} must be non-negative when an integer; got {n}")
+        if n > top:
+            bits = 32 if top < 2**32 else 64
+            raise ValueError(
+                f"{argument} must be at most {top} (the int{bits} index dtype) when an "
+                f"integer; got {n}"
+            )
         return n
     if isinstance(value, (bool, np.bool_, float, complex)) or (
         getattr(value, "shape", None) == () and not is_integer(value)

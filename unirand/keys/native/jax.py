@@ -10,6 +10,7 @@ a pytree (the key array is the leaf), so it passes through ``jax.jit`` and ``jax
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import jax
@@ -17,8 +18,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...backends import by_name
+from ...backends.jax.backend import check_elements
 from ..payload import check_header, field, field_error, field_shape, field_words
-from ..validation import as_batch_shape, as_fold_in_data, as_shape, check_index
+from ..validation import as_batch_shape, as_fold_in_data, as_shape, check_index, is_integer
 from .arguments import (
     check_axis,
     check_bool,
@@ -123,7 +125,9 @@ class JaxKey(NativeKey):
     def split(self, num: Any = 2) -> JaxKey:
         """``jax.random.split(key, num)``."""
         self._single("split")
-        return JaxKey._wrap(jax.random.split(self._k, as_batch_shape(num)))
+        shape = as_batch_shape(num)
+        check_elements(shape, "num")  # XLA aborts the process from 2**60 keys
+        return JaxKey._wrap(jax.random.split(self._k, shape))
 
     def fold_in(self, data: Any) -> JaxKey:
         """``jax.random.fold_in(key, data)`` (does not consume)."""
@@ -140,33 +144,44 @@ class JaxKey(NativeKey):
 
     def _bits(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.bits``."""
+        check_elements(shape)  # every hook: XLA aborts the process from 2**60 values
         return jax.random.bits(k, shape, _dtype(name))
 
     def _uniform(self, k: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
         """``jax.random.uniform``."""
+        check_elements(shape)
         return jax.random.uniform(k, shape, _dtype(name), lo, hi)
 
     def _normal(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.normal``."""
+        check_elements(shape)
         return jax.random.normal(k, shape, _dtype(name))
 
     def _exponential(self, k: Any, shape: tuple[int, ...], name: str) -> Any:
         """``jax.random.exponential``."""
+        check_elements(shape)
         return jax.random.exponential(k, shape, _dtype(name))
 
     def _gumbel(self, k: Any, shape: tuple[int, ...], name: str, mode: str) -> Any:
-        """``jax.random.gumbel``."""
+        """``jax.random.gumbel`` (mode "high" draws two uniforms per value)."""
+        check_elements((2, *shape) if mode == "high" else shape)
         return jax.random.gumbel(k, shape, _dtype(name), mode=mode)
 
     def _bernoulli(self, k: Any, p: Any, shape: Any, mode: str) -> Any:
         """``jax.random.bernoulli``."""
-        return jax.random.bernoulli(k, p, None if shape is None else as_shape(shape), mode=mode)
+        shape = None if shape is None else as_shape(shape)
+        if shape is not None:
+            check_elements((2, *shape) if mode == "high" else shape)
+        return jax.random.bernoulli(k, p, shape, mode=mode)
 
     def _categorical(
         self, k: Any, logits: Any, axis: Any, shape: Any, replace: Any, mode: str
     ) -> Any:
         """``jax.random.categorical``."""
         shape = None if shape is None else as_shape(shape)
+        if shape is not None:  # Gumbel noise for every category of every draw
+            size = np.shape(logits)[axis] if is_integer(axis) and np.ndim(logits) else 1
+            check_elements(math.prod(shape) * (2 if mode == "high" else 1) * size)
         return jax.random.categorical(k, logits, axis, shape, replace, mode=mode)
 
     def _randint(self, k: Any, shape: tuple[int, ...], minval: Any, maxval: Any, name: str) -> Any:
@@ -175,25 +190,31 @@ class JaxKey(NativeKey):
         dt = _int_dtype(name)
         for arg, v in (("minval", minval), ("maxval", maxval)):
             _check_int_bound(v, arg)
+        check_elements(shape)
         return jax.random.randint(k, shape, minval, maxval, dt)
 
     def _permute(self, k: Any, x: Any, axis: Any, independent: Any) -> Any:
         """``jax.random.permutation`` (shuffle: ``independent=True``; JAX removed
         ``jax.random.shuffle``, this is what it computed)."""
         independent = check_bool(independent, "independent")
-        n = population(x, "x")
+        n = population(x, "x", _index_top())
         check_axis(axis, 1 if n is not None else max(np.ndim(x), 1))
         if n is None and np.ndim(x) == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
+        if n is not None:
+            check_elements((n,), "x")  # arange(x)
         return jax.random.permutation(k, x, axis, independent)
 
     def _choice(
         self, k: Any, a: Any, shape: Any, replace: Any, p: Any, axis: Any, mode: Any
     ) -> Any:
         """``jax.random.choice``; a concrete ``p`` is checked first (see ``check_p``)."""
-        n = population(a, "a")
+        n = population(a, "a", _index_top())
         a_shape = None if n is not None else tuple(np.shape(a))
         _, shape, n_inputs, n_draws = choice_plan(a_shape, n, shape, replace, axis)
+        check_elements(shape)
+        if n is not None and not replace and p is None:
+            check_elements((n,), "a")  # a permutation of arange(a)
         if p is not None and not isinstance(p, jax.core.Tracer):
             check_p(host_array(p), n_inputs, n_draws, bool(replace))
         return jax.random.choice(k, a, shape, bool(replace), p, axis, mode=mode)
@@ -202,10 +223,17 @@ class JaxKey(NativeKey):
         """``jax.random.truncated_normal``; concrete bounds must be floats, not NaN, and
         ``lower < upper`` in ``dtype`` (JAX returns clipped garbage there)."""
         shape = None if shape is None else as_shape(shape)
+        if shape is not None:
+            check_elements(shape)
         if not any(isinstance(v, jax.core.Tracer) for v in (lower, upper)):
             lo, up = float_bounds(lower, "lower"), float_bounds(upper, "upper")
             trunc_plan(lo, up, shape, name)
         return jax.random.truncated_normal(k, lower, upper, shape, _dtype(name))
+
+
+def _index_top() -> int:
+    """The largest ``arange(n)`` of JAX's default int: int64, int32 without x64."""
+    return 2**63 - 1 if jax.config.jax_enable_x64 else 2**31 - 1
 
 
 def _int_dtype(name: str) -> Any:
