@@ -64,10 +64,8 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +75,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's unirand
+
+from _common import commit, host, load, optional, peak_extra, wait
 
 import unirand
 from unirand.engine import compiled
@@ -144,33 +144,6 @@ class Result:
     extra_memory: float | None  # peak extra bytes / output bytes
 
 
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _wait(x: Any) -> Any:
-    """Wait for an asynchronous (JAX) result; NumPy and PyTorch CPU results are already done."""
-    if hasattr(x, "block_until_ready"):
-        x.block_until_ready()
-    elif isinstance(x, unirand.ThreefryKey):
-        _wait(unirand.key_data(x))
-    return x
-
-
-def _host(x: Any) -> np.ndarray:
-    """The output as a NumPy array (a key as its data), for the bit comparison."""
-    if isinstance(x, unirand.ThreefryKey):
-        x = unirand.key_data(x)
-    elif "key<" in str(getattr(x, "dtype", "")):
-        x = importlib.import_module("jax").random.key_data(x)
-    if type(x).__module__.startswith("torch"):
-        return x.detach().cpu().numpy()
-    return np.asarray(x)
-
-
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     """Same dtype, shape and bytes."""
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
@@ -178,9 +151,9 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _calls_per_sample(fn: Callable[[], Any], min_time: float) -> int:
     """One warm-up call (compiles), then how many calls make a sample of about ``min_time``."""
-    _wait(fn())
+    wait(fn())
     t0 = time.perf_counter()
-    _wait(fn())
+    wait(fn())
     one = time.perf_counter() - t0
     return max(1, min(100_000, math.ceil(min_time / max(one, 1e-7))))
 
@@ -190,23 +163,9 @@ def _sample(fn: Callable[[], Any], k: int) -> tuple[float, float, Any]:
     gc.collect()
     c0, t0 = time.process_time(), time.perf_counter()
     for _ in range(k):
-        out = _wait(fn())
+        out = wait(fn())
     wall = time.perf_counter() - t0
     return wall / k, (time.process_time() - c0) / wall if wall > 0 else float("nan"), out
-
-
-def _peak_extra(fn: Callable[[], Any]) -> float:
-    """Peak bytes traced during ``fn()`` beyond its output, as a multiple of the output size."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base, _ = tracemalloc.get_traced_memory()
-        out = fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return (peak - base - out.nbytes) / out.nbytes
 
 
 def _vectorized(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -417,7 +376,7 @@ def run(
             results.extend(_run_task([i for i in impls if i.task == task], n, repeat, min_time))
         gc.collect()
         if verbose:
-            print(f"  n = {n:,} done ({_load('load')})", file=sys.stderr)
+            print(f"  n = {n:,} done ({load('load')})", file=sys.stderr)
     return results
 
 
@@ -449,14 +408,14 @@ def _run_task(impls: list[Impl], n: int, repeat: int, min_time: float) -> list[R
     results = []
     for i, fn in fns.items():
         impl = impls[i]
-        out = _host(outs.pop(i))
+        out = host(outs.pop(i))
         same: bool | None = None
         if impl.kind == "baseline":
             reference = out
         elif impl.kind == "unirand" and reference is not None:
             same = _same(out, reference)
         del out
-        extra = _peak_extra(fn) if impl.memory and n >= MEMORY_MIN_N else None
+        extra = peak_extra(fn) if impl.memory and n >= MEMORY_MIN_N else None
         best = min(range(repeat), key=times[i].__getitem__)
         results.append(
             Result(impl, n, times[i][best], statistics.median(times[i]), cpus[i][best], same, extra)
@@ -464,41 +423,17 @@ def _run_task(impls: list[Impl], n: int, repeat: int, min_time: float) -> list[R
     return results
 
 
-def _commit() -> str:
-    """The checkout's commit (read-only ``git rev-parse``), when there is one."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return f" at commit {done.stdout.strip()}"
-
-
-def _load(when: str) -> str:
-    """Other processes on a small machine skew timings; say how busy it was."""
-    if not hasattr(os, "getloadavg"):
-        return f"{when}: unknown"
-    one, five, _ = os.getloadavg()
-    return f"{when}: {one:.2f} (1 min), {five:.2f} (5 min)"
-
-
 def header(args: argparse.Namespace, libs: dict[str, ModuleType | None]) -> list[str]:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"unirand {unirand.__version__}{_commit()} engine benchmark, {now}: "
+        f"unirand {unirand.__version__}{commit()} engine benchmark, {now}: "
         f"best of {args.repeat} samples (each >= {args.min_time:g} s, interleaved across rows) "
         "after 1 warm-up",
         f"python {platform.python_version()} on {platform.machine()} "
         f"({platform.processor() or platform.system()}), os.cpu_count() = {os.cpu_count()}",
         f"numpy {np.__version__}",
         f"unirand.engine.compiled.engine_info() = {compiled.engine_info()}",
-        _load("load average at start"),
+        load("load average at start"),
     ]
     torch, jax = libs["torch"], libs["jax"]
     if torch is None:
@@ -721,7 +656,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--repeat must be positive and --min-time not negative")
     sizes = sorted(set(args.sizes) | ({10**8} if args.big else set()))
 
-    libs = {"torch": _optional("torch"), "jax": _optional("jax")}
+    libs = {"torch": optional("torch"), "jax": optional("jax")}
     if libs["jax"] is not None:
         libs["jax"].config.update("jax_enable_x64", True)
     print("\n".join(header(args, libs)))
@@ -754,7 +689,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(notes(results + extra + keys)))
     if args.plot:
         print(plot(results, args.plot))
-    print(_load("load average at end"))
+    print(load("load average at end"))
     print(
         "\nns/value and us/call: best sample; vs jax.jit: row / jitted jax.random of the same "
         "task and n\n(in parentheses for other generators: different streams, context only); "

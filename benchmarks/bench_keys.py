@@ -41,10 +41,8 @@ import importlib
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +52,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's unirand
+
+from _common import commit, host, load, optional, peak_extra, wait
 
 import unirand
 
@@ -95,52 +95,17 @@ class Result:
     extra_memory: float | None  # peak extra bytes / output bytes
 
 
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _wait(x: Any) -> Any:
-    """Wait for an asynchronous (JAX) result; NumPy and PyTorch CPU results are already done."""
-    if hasattr(x, "block_until_ready"):
-        x.block_until_ready()
-    return x
-
-
-def _host(x: Any) -> np.ndarray:
-    """The output as a NumPy array, for the bit comparison."""
-    if type(x).__module__.startswith("torch"):
-        return x.detach().cpu().numpy()
-    return np.asarray(x)
-
-
 def _time(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
     """One warm-up call (compiles jitted functions), then ``repeat`` timed calls."""
-    out = _wait(fn())
+    out = wait(fn())
     times = []
     for _ in range(repeat):
         del out
         gc.collect()
         t0 = time.perf_counter()
-        out = _wait(fn())
+        out = wait(fn())
         times.append(time.perf_counter() - t0)
     return times, out
-
-
-def _peak_extra(fn: Callable[[], Any]) -> float:
-    """Peak bytes traced during ``fn()`` beyond its output, as a multiple of the output size."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base, _ = tracemalloc.get_traced_memory()
-        out = fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return (peak - base - out.nbytes) / out.nbytes
 
 
 def build_rows(n: int, torch: ModuleType | None, jax: ModuleType | None) -> list[Row]:
@@ -284,39 +249,23 @@ def run(rows: list[Row], repeat: int) -> list[Result]:
         times, out = _time(row.fn, repeat)
         same: bool | None = None
         if row.kind == "baseline":
-            reference[row.task] = _host(out)
+            reference[row.task] = host(out)
         elif row.kind == "unirand" and row.task in reference:
-            same = bool(np.array_equal(_host(out), reference[row.task]))
+            same = bool(np.array_equal(host(out), reference[row.task]))
         del out
-        extra = _peak_extra(row.fn) if row.memory else None
+        extra = peak_extra(row.fn) if row.memory else None
         results.append(Result(row, min(times), statistics.median(times), same, extra))
     return results
 
 
-def _commit() -> str:
-    """The checkout's commit (read-only ``git rev-parse``), when there is one."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return f" at commit {done.stdout.strip()}"
-
-
 def header(n: int, repeat: int, libs: dict[str, ModuleType | None]) -> list[str]:
     lines = [
-        f"unirand {unirand.__version__}{_commit()} benchmark: n = {n:,}, "
+        f"unirand {unirand.__version__}{commit()} benchmark: n = {n:,}, "
         f"best of {repeat} after 1 warm-up",
         f"python {platform.python_version()} on {platform.machine()} "
         f"({platform.processor() or platform.system()}), os.cpu_count() = {os.cpu_count()}",
         f"numpy {np.__version__}",
-        _load("load average at start"),
+        load("load average at start"),
     ]
     torch, jax = libs["torch"], libs["jax"]
     if torch is None:
@@ -332,14 +281,6 @@ def header(n: int, repeat: int, libs: dict[str, ModuleType | None]) -> list[str]
             f"x64 {'on' if jax.config.jax_enable_x64 else 'off'})"
         )
     return lines
-
-
-def _load(when: str) -> str:
-    """Other processes on a small machine skew timings; say how busy it was."""
-    if not hasattr(os, "getloadavg"):
-        return f"{when}: unknown"
-    one, five, _ = os.getloadavg()
-    return f"{when}: {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def table(results: list[Result]) -> list[str]:
@@ -456,7 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.n < 1 or args.repeat < 1 or args.rounds < 1:
         parser.error("--n, --repeat and --rounds must be positive")
 
-    libs = {"torch": _optional("torch"), "jax": _optional("jax")}
+    libs = {"torch": optional("torch"), "jax": optional("jax")}
     print("\n".join(header(args.n, args.repeat, libs)))
     rows = build_rows(args.n, libs["torch"], libs["jax"])
     if args.task:
@@ -473,7 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(table(results)))
         print()
         print("\n".join(verdicts(results, args.n)))
-        print(_load("load average at end"))
+        print(load("load average at end"))
     if args.rounds > 1:
         print()
         print("\n".join(round_summary(rounds)))
