@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
+        "--html",
+        metavar="FILE",
+        default=None,
+        help="also write the report as one self-contained HTML page to FILE (colored cells, "
+        "each cell's details on hover or click)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=0,
@@ -73,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
         help="also require bitwise cells where the documentation claims nothing yet (GPUs)",
     )
     return parser
+
+
+def _writable(path: str) -> bool:
+    """Whether ``path`` can be written: an existing file, or a new one in an existing folder."""
+    if os.path.isdir(path):
+        return False
+    if os.path.exists(path):
+        return os.access(path, os.W_OK)
+    return os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--quick and --full exclude each other")
     if args.jobs < 0:
         parser.error("--jobs must be >= 0")
+    if args.html is not None and not _writable(args.html):
+        # said now, not after minutes of measuring
+        parser.error(f"--html: cannot write {args.html}")
     if vectors_path() is None:
         print(
             "unirand: golden vectors not found (neither shipped in the package nor in a "
@@ -112,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         strict=args.strict,
     )
     report = build_report(options, progress_factory=Progress)
+    if args.html is not None:
+        from .html import render_html
+
+        with open(args.html, "w", encoding="utf-8") as f:
+            f.write(render_html(report))
+        print(f"unirand: HTML report written to {args.html}", file=sys.stderr)
     if args.json:
         json.dump(report, sys.stdout, indent=1, sort_keys=False)
         sys.stdout.write("\n")
