@@ -12,6 +12,7 @@ is known.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from .payload import FORMAT, KINDS, check_header, field_error, field_shape, field_words
@@ -24,7 +25,7 @@ def key_from_json(text: str | bytes) -> Any:
     if not isinstance(text, (str, bytes, bytearray)):
         raise TypeError(f"text must be a JSON str or bytes; got {type(text).__name__}")
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         raise ValueError(f"text is not valid JSON: {e}") from e
     except RecursionError:  # nesting deeper than the parser's stack: never a key
@@ -36,6 +37,29 @@ def key_from_json(text: str | bytes) -> Any:
             f'text is not a unirand key: expected a JSON object with "format": {FORMAT!r}'
         )
     return from_payload(obj)
+
+
+class _LongInteger:
+    """A JSON integer literal longer than Python converts (``sys.get_int_max_str_digits()``).
+
+    ``int()`` of such a literal raises a ``ValueError`` that names no field ("Exceeds the
+    limit (4300 digits) ..."), so the parser keeps this placeholder instead and the field's
+    own check refuses it, naming the field (no field of a key holds such a number).
+    """
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<an integer of {self.digits} digits>"
+
+
+def _parse_int(literal: str) -> int | _LongInteger:
+    limit = sys.get_int_max_str_digits()
+    digits = len(literal.lstrip("-"))
+    return _LongInteger(digits) if limit and digits > limit else int(literal)
 
 
 def from_payload(p: dict[str, Any]) -> Any:

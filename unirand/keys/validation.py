@@ -108,14 +108,21 @@ def is_integer(x: Any) -> bool:
 
 
 def check_index(index: Any, shape: tuple[int, ...]) -> None:
-    """Raise ``IndexError`` for a concrete integer index outside ``shape`` (as NumPy does).
+    """Raise ``IndexError`` for an index that is not a valid index of keys of ``shape``.
 
-    JAX clamps out-of-range indices (``keys[5]`` of 2 keys would be ``keys[1]``: a duplicated
-    key), so keys check them first, on every library: ints, NumPy integers, 0-d and n-d integer
-    arrays with concrete values.  Slices, ``None`` and ``...`` are left to the library; an index
-    traced by ``jax.jit``/``vmap`` has no value to check and keeps JAX's semantics (clamped).
+    Every kind checks here first, on every library, so a bad index gets one error, an
+    ``IndexError`` naming it, as NumPy raises: JAX would clamp an out-of-range index
+    (``keys[5]`` of 2 keys would be ``keys[1]``: a duplicated key), and gives its own
+    ``TypeError`` for a float or string index and its own wording for too many indices.
+    Checked: ints, NumPy integers, 0-d and n-d integer arrays with concrete values (their
+    range); floats, strings and other objects, more indices than batch axes and a second
+    ``...`` are refused.  Slices, ``None``, ``...`` and boolean masks are left to the library;
+    an index traced by ``jax.jit``/``vmap`` has no value to check and keeps JAX's semantics
+    (clamped).
     """
     idx = index if isinstance(index, tuple) else (index,)
+    if sum(i is Ellipsis for i in idx) > 1:
+        raise IndexError(f"an index can only have a single ellipsis ('...'); got {index!r}")
     consumed = sum(i is not None and i is not Ellipsis for i in idx)
     dim = 0
     for i in idx:
@@ -126,18 +133,25 @@ def check_index(index: Any, shape: tuple[int, ...]) -> None:
             dim += len(shape) - consumed
             continue
         if dim >= len(shape):
-            return  # too many indices: the caller's own error
+            raise IndexError(f"too many indices {index!r} for keys of shape {shape}")
         n = shape[dim]
         if is_integer(i):
             lo = hi = operator.index(i)
         else:
+            if isinstance(i, (float, complex, str, bytes)):
+                raise _not_an_index(i, index, shape)
             try:
                 a = np.asarray(i)
             except Exception:  # traced by jax.jit/vmap, or not array-like: the library decides
                 return
             if a.dtype.kind == "b":
                 return  # a boolean mask spans a.ndim axes; the library checks its shape
-            if a.dtype.kind not in "iu" or a.size == 0:
+            if a.dtype.kind not in "iu":
+                if a.size:
+                    raise _not_an_index(i, index, shape)
+                dim += 1  # an empty list: NumPy's empty integer index
+                continue
+            if a.size == 0:
                 dim += 1
                 continue
             lo, hi = int(a.min()), int(a.max())
@@ -147,3 +161,11 @@ def check_index(index: Any, shape: tuple[int, ...]) -> None:
                 f"index {bad} is out of range for axis {dim} of size {n} (keys of shape {shape})"
             )
         dim += 1
+
+
+def _not_an_index(entry: Any, index: Any, shape: tuple[int, ...]) -> IndexError:
+    where = "" if entry is index else f" in index {index!r}"
+    return IndexError(
+        "keys are indexed by integers, slices, None, ... and integer or boolean arrays; got "
+        f"{type(entry).__name__} {entry!r}{where} (keys of shape {shape})"
+    )

@@ -35,6 +35,7 @@ __all__ = [
     "int_bounds",
     "int_name",
     "population",
+    "real_param",
     "trunc_plan",
     "uint_name",
 ]
@@ -119,23 +120,66 @@ def categorical_plan(
     return axis, prefix, tuple(logits_shape), k
 
 
-def check_bounds(shape: tuple[int, ...], *arrays: Any) -> None:
-    """Parameters (``minval``, ``p``, ...) must broadcast to ``shape`` without growing it."""
-    for a in arrays:
+def check_bounds(shape: tuple[int, ...], *arrays: Any, names: tuple[str, ...] = ()) -> None:
+    """Parameters (``minval``, ``p``, ...) must broadcast to ``shape`` without growing it
+    (JAX's ``_check_shape``); ``names`` (one per array) name them in the error, as the
+    portable samplers do, instead of the libraries' "Incompatible shapes for broadcasting"."""
+    for i, a in enumerate(arrays):
+        param = tuple(np.shape(a))
         try:
-            ok = np.broadcast_shapes(shape, tuple(np.shape(a))) == shape
+            ok = np.broadcast_shapes(shape, param) == shape
         except ValueError:
             ok = False
         if not ok:
+            what = f"{names[i]}: parameter" if i < len(names) else "a parameter of"
             raise ValueError(
-                f"a parameter of shape {tuple(np.shape(a))} does not broadcast to shape {shape}"
+                f"{what} shape {param} must broadcast to the shape argument {shape} (the result "
+                "of broadcasting must equal shape)"
             )
 
 
 # -- argument checks of randint, choice and truncated_normal (one wording for every adapter) ----
-def host_array(value: Any) -> np.ndarray:
-    """``value`` (a number, list or array of any supported library) as a host NumPy array."""
-    return np.asarray(to_numpy(value))
+def host_array(value: Any, argument: str | None = None) -> np.ndarray:
+    """``value`` (a number, list or array of any supported library) as a host NumPy array.
+
+    A ragged list or an object NumPy cannot read raises ``TypeError`` naming ``argument``
+    (NumPy's own "setting an array element with a sequence" names nothing).
+    """
+    try:
+        return np.asarray(to_numpy(value))
+    except (TypeError, ValueError):
+        what = argument or "an argument"
+        raise TypeError(
+            f"{what} must be a number or an array of numbers (lists: not ragged); got "
+            f"{type(value).__name__} {_short(value)}"
+        ) from None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def real_param(value: Any, argument: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A real parameter (``minval``, ``maxval``, ``p``, ``logits``) as a host array of an
+    integer or float dtype (bfloat16 too), broadcasting to ``shape`` when given.
+
+    The portable samplers' rule on every native kind: strings, None, bools, complex numbers
+    and other objects raise ``TypeError`` naming the argument, where NumPy converted strings
+    (``minval="0"``) or raised "could not convert string to float", and JAX "Invalid argument
+    to dtype: None".
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argument} must be a number or an array of numbers; got bool {value!r}")
+    host = host_array(value, argument)
+    if host.dtype.kind not in "iuf" and host.dtype.name != "bfloat16":
+        raise TypeError(
+            f"{argument} must be a number or an array of numbers; got {type(value).__name__} "
+            f"{_short(value)} (dtype {host.dtype})"
+        )
+    if shape is not None:
+        check_bounds(shape, host, names=(argument,))
+    return host
 
 
 def int_bounds(value: Any, argument: str) -> np.ndarray:
@@ -145,7 +189,7 @@ def int_bounds(value: Any, argument: str) -> np.ndarray:
         raise TypeError(f"{argument} must be an integer or an integer array; got bool")
     if isinstance(value, int):
         return np.asarray(value, dtype=object)
-    host = host_array(value)
+    host = host_array(value, argument)
     if host.dtype.kind not in "iu":
         raise TypeError(
             f"{argument} must be an integer or an integer array; got dtype {host.dtype}"
@@ -178,7 +222,7 @@ def float_bounds(value: Any, argument: str) -> np.ndarray:
     """
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{argument} must be a number or an array of numbers; got {value!r}")
-    host = host_array(value)
+    host = host_array(value, argument)
     if host.dtype.kind in "iu":
         if host.size and max(abs(int(v)) for v in host.reshape(-1).tolist()) > 2**53:
             raise ValueError(f"{argument}: integer bounds must be within 2**53 in magnitude")
@@ -193,9 +237,15 @@ def float_bounds(value: Any, argument: str) -> np.ndarray:
 def trunc_plan(lower: np.ndarray, upper: np.ndarray, shape: Any, dtype: str) -> tuple[int, ...]:
     """The result shape (default: the bounds' broadcast shape); bounds in ``dtype`` must not be
     NaN and must satisfy ``lower < upper`` everywhere."""
-    bshape = tuple(np.broadcast_shapes(lower.shape, upper.shape))
+    try:
+        bshape = tuple(np.broadcast_shapes(lower.shape, upper.shape))
+    except ValueError:
+        raise ValueError(
+            f"truncated_normal: lower of shape {lower.shape} and upper of shape {upper.shape} "
+            "do not broadcast together"
+        ) from None
     shape = bshape if shape is None else as_shape(shape)
-    check_bounds(shape, lower, upper)
+    check_bounds(shape, lower, upper, names=("lower", "upper"))
     npd = _np_dtype(dtype)
     lo, up = (v.astype(npd).astype(np.float64) for v in (lower, upper))
     if np.isnan(lo).any() or np.isnan(up).any():

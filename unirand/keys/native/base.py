@@ -53,9 +53,7 @@ class NativeKey(NativeMethods):
         # split and the bridges of every kind: one reuse transaction each (validate first,
         # consume after), as the samplers of NativeMethods
         super().__init_subclass__(**kwargs)
-        for name in ("split", "numpy_generator", "torch_generator"):
-            if name in vars(cls):
-                setattr(cls, name, reuse.transactional(vars(cls)[name]))
+        _transactional(cls)
 
     #: the library whose generator this key wraps ("numpy", "torch", "jax")
     library: str = ""
@@ -151,6 +149,19 @@ class NativeKey(NativeMethods):
 
     def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError
+
+
+def _transactional(cls: type) -> None:
+    """Wrap the consuming methods ``cls`` itself defines in one reuse transaction each."""
+    for name in ("split", "numpy_generator", "torch_generator", "jax_key"):
+        if name in vars(cls):
+            setattr(cls, name, reuse.transactional(vars(cls)[name]))
+
+
+# NativeKey's own bridges too (``__init_subclass__`` sees only the subclasses' methods): a
+# NumPy or JAX key's ``torch_generator("meta")`` refused its device after marking the key
+# consumed, so the corrected retry raised ``KeyReuseError``
+_transactional(NativeKey)
 
 
 def _freeze(x: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..payload import field_error, field_ints, field_shape
-from ..validation import as_batch_shape, as_fold_in_data
+from ..validation import as_batch_shape, as_fold_in_data, check_index
 from .base import NativeKey
 
 __all__ = ["IndexedKey", "restore_index"]
@@ -67,6 +67,7 @@ class IndexedKey(NativeKey):
     def __getitem__(self, index: Any) -> Any:
         if self._idx is None:
             raise TypeError("a single key (shape ()) cannot be indexed")
+        check_index(index, self.shape)  # one error for a bad index, on every kind
         try:
             sub = self._idx[index]
         except IndexError as e:

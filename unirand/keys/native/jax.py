@@ -20,16 +20,19 @@ import numpy as np
 from ...backends import by_name
 from ...backends.jax.backend import check_elements
 from ..payload import check_header, field, field_error, field_shape, field_words
-from ..validation import as_batch_shape, as_fold_in_data, as_shape, check_index, is_integer
+from ..validation import as_batch_shape, as_fold_in_data, as_shape, check_index
 from .arguments import (
+    categorical_plan,
     check_axis,
     check_bool,
+    check_bounds,
     check_p,
     choice_plan,
     float_bounds,
     host_array,
     int_bounds,
     population,
+    real_param,
     trunc_plan,
 )
 from .base import NativeKey
@@ -77,6 +80,8 @@ class JaxKey(NativeKey):
         if not self.shape:
             raise TypeError("a single key (shape ()) cannot be indexed")
         check_index(index, self.shape)  # JAX would clamp: a duplicated key
+        if isinstance(index, list):  # NumPy's list index; JAX takes only arrays and tuples
+            index = jnp.asarray(index, jnp.int32 if not index else None)
         return JaxKey._wrap(self._k[index])
 
     def key_data(self) -> Any:
@@ -148,7 +153,8 @@ class JaxKey(NativeKey):
         return jax.random.bits(k, shape, _dtype(name))
 
     def _uniform(self, k: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
-        """``jax.random.uniform``."""
+        """``jax.random.uniform``; bounds checked first (see ``_param``)."""
+        lo, hi = _param(lo, "minval", shape), _param(hi, "maxval", shape)
         check_elements(shape)
         return jax.random.uniform(k, shape, _dtype(name), lo, hi)
 
@@ -168,8 +174,9 @@ class JaxKey(NativeKey):
         return jax.random.gumbel(k, shape, _dtype(name), mode=mode)
 
     def _bernoulli(self, k: Any, p: Any, shape: Any, mode: str) -> Any:
-        """``jax.random.bernoulli``."""
+        """``jax.random.bernoulli``; ``p`` checked first (see ``_param``)."""
         shape = None if shape is None else as_shape(shape)
+        p = _param(p, "p", shape)
         if shape is not None:
             check_elements((2, *shape) if mode == "high" else shape)
         return jax.random.bernoulli(k, p, shape, mode=mode)
@@ -177,10 +184,20 @@ class JaxKey(NativeKey):
     def _categorical(
         self, k: Any, logits: Any, axis: Any, shape: Any, replace: Any, mode: str
     ) -> Any:
-        """``jax.random.categorical``."""
+        """``jax.random.categorical``; ``logits``, ``axis``, ``shape`` and ``replace`` checked
+        first, with JAX's shape rules (``categorical_plan``: JAX's own errors name nothing,
+        an ``IndexError`` for a float axis or for 0-d logits)."""
         shape = None if shape is None else as_shape(shape)
+        logits = _param(logits, "logits")
+        dtype = np.result_type(logits)  # JAX's own ValueError for integers names its gumbel
+        if not jnp.issubdtype(dtype, jnp.floating):
+            raise TypeError(
+                "logits must have a floating dtype (float16, bfloat16, float32, float64); got "
+                f"dtype {dtype}"
+            )
+        n_axis = categorical_plan(tuple(np.shape(logits)), axis, shape, replace)[0]
         if shape is not None:  # Gumbel noise for every category of every draw
-            size = np.shape(logits)[axis] if is_integer(axis) and np.ndim(logits) else 1
+            size = np.shape(logits)[n_axis]
             check_elements(math.prod(shape) * (2 if mode == "high" else 1) * size)
         return jax.random.categorical(k, logits, axis, shape, replace, mode=mode)
 
@@ -188,8 +205,8 @@ class JaxKey(NativeKey):
         """``jax.random.randint`` (JAX's rules: bounds clipped to the dtype, ``maxval <=
         minval`` gives ``minval``); float and bool bounds are refused (JAX truncates floats)."""
         dt = _int_dtype(name)
-        for arg, v in (("minval", minval), ("maxval", maxval)):
-            _check_int_bound(v, arg)
+        minval, maxval = _int_bound(minval, "minval"), _int_bound(maxval, "maxval")
+        check_bounds(shape, minval, maxval, names=("minval", "maxval"))
         check_elements(shape)
         return jax.random.randint(k, shape, minval, maxval, dt)
 
@@ -198,6 +215,8 @@ class JaxKey(NativeKey):
         ``jax.random.shuffle``, this is what it computed)."""
         independent = check_bool(independent, "independent")
         n = population(x, "x", _index_top())
+        if n is None:
+            x = _array(x, "x")
         check_axis(axis, 1 if n is not None else max(np.ndim(x), 1))
         if n is None and np.ndim(x) == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
@@ -210,13 +229,17 @@ class JaxKey(NativeKey):
     ) -> Any:
         """``jax.random.choice``; a concrete ``p`` is checked first (see ``check_p``)."""
         n = population(a, "a", _index_top())
+        if n is None:
+            a = _array(a, "a")
         a_shape = None if n is not None else tuple(np.shape(a))
         _, shape, n_inputs, n_draws = choice_plan(a_shape, n, shape, replace, axis)
         check_elements(shape)
         if n is not None and not replace and p is None:
             check_elements((n,), "a")  # a permutation of arange(a)
         if p is not None and not isinstance(p, jax.core.Tracer):
-            check_p(host_array(p), n_inputs, n_draws, bool(replace))
+            check_p(host_array(p, "p"), n_inputs, n_draws, bool(replace))
+        if p is not None:
+            p = _param(p, "p")  # another library's array: JAX takes none
         return jax.random.choice(k, a, shape, bool(replace), p, axis, mode=mode)
 
     def _truncated_normal(self, k: Any, lower: Any, upper: Any, shape: Any, name: str) -> Any:
@@ -231,6 +254,52 @@ class JaxKey(NativeKey):
         return jax.random.truncated_normal(k, lower, upper, shape, _dtype(name))
 
 
+def _param(value: Any, argument: str, shape: tuple[int, ...] | None = None) -> Any:
+    """A real parameter (``minval``, ``p``, ``logits``) for ``jax.random``, checked as the
+    portable samplers check it (``real_param``): JAX's own errors name no argument ("Invalid
+    argument to dtype: None", an ``IndexError`` for 0-d complex logits).
+
+    JAX arrays (traced ones too) and Python numbers pass as they are, so JAX's dtype rules
+    and tracing are unchanged; lists and other libraries' arrays become host arrays.
+    """
+    if isinstance(value, jax.Array):
+        if not (
+            jnp.issubdtype(value.dtype, jnp.floating) or jnp.issubdtype(value.dtype, jnp.integer)
+        ):
+            raise TypeError(f"{argument} must be a real number or array; got dtype {value.dtype}")
+        if shape is not None:
+            check_bounds(shape, value, names=(argument,))
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return real_param(value, argument, shape)
+
+
+def _array(value: Any, argument: str) -> Any:
+    """An array to permute or choose from, as ``jax.random`` takes it: JAX arrays (traced
+    ones too) as they are; lists and other libraries' arrays as NumPy arrays (JAX refused
+    them, and NumPy's error for a ragged list names nothing).
+
+    Without ``jax_enable_x64`` JAX narrows 64-bit integer arrays to 32 bits, wrapping values
+    that do not fit (``permutation(key, np.array([2**40, 1]))`` gave ``[1, 0]``): those
+    raise ``ValueError`` naming the argument.
+    """
+    if isinstance(value, jax.Array):
+        return value
+    host = host_array(value, argument)
+    if host.dtype.kind not in "biufc" and host.dtype.name != "bfloat16":
+        raise TypeError(f"{argument} must be an array of numbers; got dtype {host.dtype}")
+    if host.dtype.kind in "iu" and host.dtype.itemsize == 8 and not jax.config.jax_enable_x64:
+        info = np.iinfo(np.int32 if host.dtype.kind == "i" else np.uint32)
+        if host.size and (host.min() < info.min or host.max() > info.max):
+            raise ValueError(
+                f"{argument} has {host.dtype} values outside {info.dtype}, which JAX narrows "
+                f"them to without jax_enable_x64 (wrapping them); enable x64 or pass "
+                f"{info.dtype} values"
+            )
+    return host
+
+
 def _index_top() -> int:
     """The largest ``arange(n)`` of JAX's default int: int64, int32 without x64."""
     return 2**63 - 1 if jax.config.jax_enable_x64 else 2**31 - 1
@@ -242,12 +311,40 @@ def _int_dtype(name: str) -> Any:
     return getattr(jnp, name)
 
 
-def _check_int_bound(value: Any, argument: str) -> None:
-    if isinstance(value, jax.core.Tracer):
+def _int_bound(value: Any, argument: str) -> Any:
+    """A ``randint`` bound as ``jax.random.randint`` takes it, its value checked first.
+
+    JAX reads Python ints and lists as its default int (int32 without ``jax_enable_x64``,
+    int64 with) and narrows 64-bit NumPy arrays to 32 bits without x64: an int that does not
+    fit raised ``OverflowError``, and ``np.int64(2**33 + 5)`` silently became 5.  Such values
+    raise ``ValueError`` naming the argument; lists and other libraries' arrays become NumPy
+    arrays (JAX refused them); JAX arrays, traced ones too, pass as they are.
+    """
+    if isinstance(value, jax.Array):
         if not jnp.issubdtype(value.dtype, jnp.integer):
             raise TypeError(f"{argument} must have an integer dtype; got {value.dtype}")
+        if not isinstance(value, jax.core.Tracer):
+            int_bounds(value, argument)
+        return value
+    exact = int_bounds(value, argument)  # refuses bools, floats, strings
+    x64 = jax.config.jax_enable_x64
+    listed = isinstance(value, (int, list, tuple))
+    host = None if listed else host_array(value, argument)
+    if host is None:
+        kind, bits = "i", 64 if x64 else 32  # JAX's default int
     else:
-        int_bounds(value, argument)
+        kind, bits = host.dtype.kind, 32 if host.dtype.itemsize == 8 and not x64 else 0
+    if bits:
+        lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1)) if kind == "i" else (0, 2**bits)
+        if exact.size and (exact.min() < lo or exact.max() >= hi):
+            where = "" if x64 else " without jax_enable_x64"
+            raise ValueError(
+                f"{argument} must be in [{lo}, {hi}): JAX reads it as {'u' * (kind == 'u')}int"
+                f"{bits}{where}; got {exact.tolist()}"
+            )
+    if isinstance(value, int):
+        return value  # a weak-typed Python int, as JAX takes it
+    return exact.astype(np.int64) if host is None else host
 
 
 def _dtype(name: str) -> Any:

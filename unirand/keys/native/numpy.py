@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from ...backends import to_numpy
 from ...engine.dtypes import numpy_dtype
 from ..payload import (
     MAX_POOL_SIZE,
@@ -41,6 +40,7 @@ from .arguments import (
     host_array,
     int_bounds,
     population,
+    real_param,
 )
 from .indexed import IndexedKey, restore_index
 
@@ -215,8 +215,7 @@ class NumpyKey(IndexedKey):
     def _uniform(self, gen: Any, shape: tuple[int, ...], name: str, lo: Any, hi: Any) -> Any:
         """``Generator.uniform`` (float64), ``minval + (maxval - minval) * random(dtype)``."""
         dt = _np_dtype(name)
-        lo, hi = np.asarray(lo, dt), np.asarray(hi, dt)
-        check_bounds(shape, lo, hi)
+        lo, hi = (real_param(v, a, shape).astype(dt) for v, a in ((lo, "minval"), (hi, "maxval")))
         if name == "float64":
             out = gen.uniform(lo, hi, size=shape)
         else:
@@ -248,7 +247,7 @@ class NumpyKey(IndexedKey):
         anywhere, raise ``ValueError`` (checked first, with the argument named).
         """
         vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
-        check_bounds(shape, vmin, vmax)
+        check_bounds(shape, vmin, vmax, names=("minval", "maxval"))
         check_int_range(vmin, vmax, name)
         return np.asarray(gen.integers(_exact(vmin), _exact(vmax), size=shape, dtype=name))
 
@@ -260,7 +259,7 @@ class NumpyKey(IndexedKey):
         if n is not None:
             check_axis(axis, 1)
             return gen.permutation(n)
-        arr = host_array(x)
+        arr = host_array(x, "x")
         if arr.ndim == 0:
             raise TypeError("x must be an integer or at least 1-dimensional")
         axis = check_axis(axis, arr.ndim)
@@ -275,13 +274,13 @@ class NumpyKey(IndexedKey):
         as float32.  ``mode`` (JAX's Gumbel mode) is checked but not used.
         """
         n = population(a, "a")
-        arr = None if n is not None else host_array(a)
+        arr = None if n is not None else host_array(a, "a")
         axis, shape, n_inputs, n_draws = choice_plan(
             None if arr is None else arr.shape, n, shape, replace, axis
         )
         parr = None
         if p is not None:
-            parr = host_array(p)
+            parr = host_array(p, "p")
             if parr.dtype.name == "bfloat16":
                 parr = parr.astype(np.float32)
             check_p(parr, n_inputs, n_draws, bool(replace))
@@ -327,7 +326,5 @@ def _unit(gen: np.random.Generator, shape: tuple[int, ...], dt: Any) -> np.ndarr
 
 
 def _float_param(value: Any, argument: str) -> np.ndarray:
-    arr = np.asarray(to_numpy(value))
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{argument} must be a real number or array; got dtype {arr.dtype}")
+    arr = real_param(value, argument)
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)

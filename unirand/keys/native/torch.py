@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..bridges import derived_torch_generator
+from ..bridges import GENERATOR_DEVICES, derived_torch_generator, generator_device
 from ..payload import check_header, field, field_error, field_int
 from ..validation import is_integer
 from .indexed import IndexedKey, restore_index
@@ -33,47 +33,22 @@ from .torch_draws import TorchDraws
 __all__ = ["TorchKey", "derive_seed", "generator_device"]
 
 
-#: device types whose generators draw numbers (``meta`` and the like have none)
-_GENERATOR_DEVICES = ("cpu", "cuda", "mps", "xpu")
-
-
 def _generator_on(device: Any) -> torch.Generator:
     """A generator on the payload's ``device``: a canonical device string of a type that draws
     numbers and that this torch has."""
-    expected = f"a torch device name of type {', '.join(_GENERATOR_DEVICES)}, available here"
+    expected = f"a torch device name of type {', '.join(GENERATOR_DEVICES)}, available here"
     if not isinstance(device, str):
         raise field_error("device", expected, device)
     try:
         parsed = torch.device(device)
     except (RuntimeError, ValueError):
         raise field_error("device", expected, device) from None
-    if parsed.type not in _GENERATOR_DEVICES or str(parsed) != device:
+    if parsed.type not in GENERATOR_DEVICES or str(parsed) != device:
         raise field_error("device", expected, device)
     try:
         return torch.Generator(device=device)
-    except RuntimeError as e:
-        raise field_error("device", f"{expected} ({e})", device) from None
-
-
-def generator_device(device: Any, argument: str = "device") -> str:
-    """``device`` (a ``torch.device`` or its name) as the canonical name of a device that
-    draws numbers here: a key on ``meta`` (no generator) or on a missing CUDA device would be
-    accepted and fail at its first draw, far from the cause."""
-    expected = f"a torch device of type {', '.join(_GENERATOR_DEVICES)} available here"
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"{argument} must be {expected}; got {type(device).__name__} {device!r}")
-    try:
-        name = str(torch.device(device))
-    except (RuntimeError, ValueError):
-        raise ValueError(f"{argument} must be {expected}; got {device!r}") from None
-    if torch.device(name).type not in _GENERATOR_DEVICES:
-        raise ValueError(f"{argument} must be {expected}; got {device!r} (no generator there)")
-    try:
-        torch.Generator(device=name)
     except (RuntimeError, AssertionError) as e:  # AssertionError: torch without CUDA
-        reason = str(e).split(". ")[0]
-        raise ValueError(f"{argument} must be {expected}; got {device!r} ({reason})") from None
-    return name
+        raise field_error("device", f"{expected} ({e})", device) from None
 
 
 def derive_seed(material: tuple[str, int, bytes | None], op: bytes, n: int) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ...backends import by_name, to_numpy
+from ...backends import by_name
 from ..validation import as_shape
 from .arguments import (
     check_axis,
@@ -28,6 +28,7 @@ from .arguments import (
     host_array,
     int_bounds,
     population,
+    real_param,
     trunc_plan,
 )
 
@@ -79,8 +80,8 @@ class TorchDraws:
                 if not math.isfinite(float(v)):  # torch's RuntimeError names neither
                     raise ValueError(f"{arg} must be finite on a torch key; got {v!r}")
             return out.uniform_(float(lo), float(hi), generator=gen)
-        lo, hi = (_tensor(v, out, "minval/maxval").to(out.dtype) for v in (lo, hi))
-        check_bounds(shape, lo, hi)
+        lo, hi = (_tensor(v, out, a).to(out.dtype) for v, a in ((lo, "minval"), (hi, "maxval")))
+        check_bounds(shape, lo, hi, names=("minval", "maxval"))
         return lo + (hi - lo) * out.uniform_(0.0, 1.0, generator=gen)
 
     def _normal(self, gen: Any, shape: tuple[int, ...], name: str) -> Any:
@@ -98,7 +99,7 @@ class TorchDraws:
         """``torch.bernoulli(p broadcast to shape)`` as bool; ``mode`` is unused."""
         parr = self._param(p, "p")
         shape = tuple(parr.shape) if shape is None else as_shape(shape)
-        check_bounds(shape, parr)
+        check_bounds(shape, parr, names=("p",))
         probs = torch.broadcast_to(parr, shape).contiguous()
         return torch.bernoulli(probs.clamp(0, 1).nan_to_num(0.0), generator=gen).bool()
 
@@ -114,7 +115,7 @@ class TorchDraws:
         ``maxval`` must be below ``2**63`` (uint64 and int64 alike).
         """
         vmin, vmax = int_bounds(minval, "minval"), int_bounds(maxval, "maxval")
-        check_bounds(shape, vmin, vmax)
+        check_bounds(shape, vmin, vmax, names=("minval", "maxval"))
         check_int_range(vmin, vmax, name)
         if np.any(vmax >= 2**63):
             raise ValueError(f"maxval must be below 2**63 on torch (int64 bounds); got {maxval!r}")
@@ -162,7 +163,7 @@ class TorchDraws:
         )
         probs = None
         if p is not None:
-            check_p(host_array(p), n_inputs, n_draws, bool(replace))  # refuses integer p
+            check_p(host_array(p, "p"), n_inputs, n_draws, bool(replace))  # refuses integer p
             probs = self._param(p, "p")
         if n_draws == 0:
             idx = torch.zeros(0, dtype=torch.int64, device=where)
@@ -226,7 +227,7 @@ def _array(value: Any, where: str, argument: str = "x") -> torch.Tensor:
     """``value`` (a tensor, a NumPy/JAX array or a list) as a tensor on the key's device."""
     if isinstance(value, torch.Tensor):
         return value.to(where)
-    host = host_array(value)
+    host = host_array(value, argument)
     if host.dtype.kind not in "biufc":  # torch's own error names no argument
         raise TypeError(f"{argument} must be an array of numbers; got dtype {host.dtype}")
     return by_name("torch").from_numpy(host, torch.device(where))
@@ -247,9 +248,8 @@ def _tensor(value: Any, like: torch.Tensor, argument: str) -> torch.Tensor:
         if t.dtype == torch.bool or t.is_complex():
             raise TypeError(f"{argument} must be a real number or array; got dtype {t.dtype}")
         return t if t.is_floating_point() else t.to(like.dtype)
-    a = np.asarray(to_numpy(value))
-    if a.dtype.kind not in "fiu":
-        raise TypeError(f"{argument} must be a real number or array; got dtype {a.dtype}")
-    if a.dtype.kind == "f" and not isinstance(value, (int, float, list, tuple)):
-        return by_name("torch").from_numpy(np.ascontiguousarray(a), like.device)
+    a = real_param(value, argument)
+    floating = a.dtype.kind == "f" or a.dtype.name == "bfloat16"
+    if floating and not isinstance(value, (int, float, list, tuple)):
+        return by_name("torch").from_numpy(np.array(a, order="C"), like.device)  # writable
     return torch.as_tensor(a, dtype=like.dtype, device=like.device)
