@@ -247,3 +247,10 @@ def test_native_jax_integer_logits_refused(kind):
     for logits in (np.array([1, 2, 3]), [1, 2, 3]):
         with pytest.raises(TypeError, match=r"^logits must have a floating dtype"):
             _key(kind).categorical(logits)
+
+
+def test_numpy_key_bernoulli_p_shape_names_p() -> None:
+    """The derived bernoulli of NumPy keys named no argument for a misshapen ``p``."""
+    key = unirand.as_key(np.random.SeedSequence(1))
+    with pytest.raises(ValueError, match=r"^p: parameter shape \(3, 3\)"):
+        unirand.bernoulli(key, np.zeros((3, 3)), (2,))

@@ -53,7 +53,7 @@ def bernoulli_from_uniform(key: Any, src: Any, p: Any, shape: Any, mode: str) ->
     """``uniform(shape, float64) < p``; ``shape`` defaults to ``p``'s; ``mode`` is not used."""
     parr = key._param(p, "p")
     shape = tuple(parr.shape) if shape is None else as_shape(shape)
-    check_bounds(shape, parr)
+    check_bounds(shape, parr, names=("p",))
     xp = by_name(key.library).xp
     return xp.asarray(key._uniform(src, shape, "float64", 0.0, 1.0) < parr)
 
