@@ -10,8 +10,9 @@ and microseconds per call, with the threads used and the peak extra memory, plus
 This script measures all of it in one run and prints tables.  It reports and never asserts:
 timings depend on the machine (and on what else runs on it), so nothing here fails.  Tasks:
 uint32 bits, float32 uniforms on [0, 1) and [0.1, 0.7), float32 and float64 normals, float32
-exponentials, float32 Gumbels (mode "low") and float32 Bernoullis (p = 0.3, mode "low").  Each
-task is run by
+exponentials, float32 Gumbels (modes "low" and "high"), float32 Bernoullis (p = 0.3, modes
+"low" and "high"), int32 and int64 ``randint`` and float32 ``truncated_normal`` (NumPy's rows for
+the last: a clipped normal, context only).  Each task is run by
 
 * ``jax.random, jax.jit``: the baseline, with the shape static, waited for with
   ``block_until_ready``;
@@ -309,6 +310,39 @@ def build_impls(torch: ModuleType | None, jax: ModuleType | None) -> list[Impl]:
         lambda k, n, **kw: unirand.bernoulli(k, f32(P), (n,), **kw),
         lambda g, n: g.random(n, dtype=f32) < f32(P),
         torch_fn=t and (lambda n: t.empty(n, dtype=t.bool).bernoulli_(P, generator=gen)),
+    )
+    add(
+        "float32 bernoulli p=0.3 high",
+        jr and (lambda k, s: jr.bernoulli(k, jnp.float32(P), s, mode="high")),
+        lambda k, n, **kw: unirand.bernoulli(k, f32(P), (n,), mode="high", **kw),
+        lambda g, n: g.random(n, dtype=f32) < f32(P),
+    )
+    add(
+        "float32 gumbel high",
+        jr and (lambda k, s: jr.gumbel(k, s, jnp.float32, mode="high")),
+        lambda k, n, **kw: unirand.gumbel(k, (n,), "float32", mode="high", **kw),
+        lambda g, n: g.gumbel(size=n),
+        numpy_note="float64 output (Generator.gumbel has no dtype)",
+    )
+    add(
+        "int32 randint [0, 1000)",
+        jr and (lambda k, s: jr.randint(k, s, 0, 1000, jnp.int32)),
+        lambda k, n, **kw: unirand.randint(k, (n,), 0, 1000, "int32", **kw),
+        lambda g, n: g.integers(0, 1000, n, dtype=np.int32),
+        torch_fn=t and (lambda n: t.randint(0, 1000, (n,), dtype=t.int32, generator=gen)),
+    )
+    add(
+        "int64 randint [-2**40, 2**40)",
+        jr and (lambda k, s: jr.randint(k, s, -(2**40), 2**40, jnp.int64)),
+        lambda k, n, **kw: unirand.randint(k, (n,), -(2**40), 2**40, "int64", **kw),
+        lambda g, n: g.integers(-(2**40), 2**40, n, dtype=np.int64),
+        torch_fn=t and (lambda n: t.randint(-(2**40), 2**40, (n,), generator=gen)),
+    )
+    add(
+        "float32 truncated_normal (-1, 1)",
+        jr and (lambda k, s: jr.truncated_normal(k, -1.0, 1.0, s, jnp.float32)),
+        lambda k, n, **kw: unirand.truncated_normal(k, -1.0, 1.0, (n,), "float32", **kw),
+        lambda g, n: np.clip(g.standard_normal(n, dtype=f32), -1, 1),
     )
     return impls
 
