@@ -42,8 +42,8 @@ def test_mypy_sees_the_bound_methods(tmp_path, monkeypatch):
     )
     lines = [line.split(": ", 1)[1] for line in out.splitlines() if ": " in line]
     assert (
-        'note: Revealed type is "def (shape: Any =, dtype: Any =, *, xp: Any =, device: Any =) '
-        '-> Any"' in lines
+        'note: Revealed type is "def (shape: Any =, dtype: Any =, *, xp: Any =, device: Any =, '
+        'index: Any =, offset: Any =) -> Any"' in lines
     ), out
     assert lines.count('note: Revealed type is "unirand.threefry_key.ThreefryKey"') == 2, out
     assert 'error: Unexpected keyword argument "bogus"  [call-arg]' in lines, out

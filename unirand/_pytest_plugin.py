@@ -24,7 +24,7 @@ import pytest
 if TYPE_CHECKING:
     from unirand.threefry_key import ThreefryKey
 
-_TARGETS = pytest.StashKey[list]()
+_TARGETS = pytest.StashKey[list[Any]]()
 _BASE_SEED = pytest.StashKey[int]()
 
 #: The last seed pytest-randomly passed to ``reseed`` in this session (None: none yet).  It calls

@@ -89,15 +89,15 @@ def _key(xp: Any, seed: int = SEED) -> unirand.ThreefryKey:
 
 
 def _bits(dtype: str) -> Callable[..., Any]:
-    return lambda key, shape, xp: unirand.bits(key, shape, dtype, xp=xp)
+    return lambda key, shape, xp, **b: unirand.bits(key, shape, dtype, xp=xp, **b)
 
 
 def _uniform(dtype: str, lo: float, hi: float) -> Callable[..., Any]:
-    return lambda key, shape, xp: unirand.uniform(key, shape, dtype, lo, hi, xp=xp)
+    return lambda key, shape, xp, **b: unirand.uniform(key, shape, dtype, lo, hi, xp=xp, **b)
 
 
 def _sampler(fn: Callable[..., Any], dtype: str, **kw: Any) -> Callable[..., Any]:
-    return lambda key, shape, xp: fn(key, shape, dtype, xp=xp, **kw)
+    return lambda key, shape, xp, **b: fn(key, shape, dtype, xp=xp, **kw, **b)
 
 
 def _np_dtype(dtype: str) -> Any:
@@ -112,13 +112,13 @@ def _bernoulli(dtype: str, mode: str, per_element: bool = False) -> Callable[...
     """One probability (a NumPy scalar keeps its dtype: the uniforms' dtype), or one per
     element (a NumPy array of ``shape``: converted by value on torch)."""
 
-    def draw(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
+    def draw(key: Any, shape: tuple[int, ...], xp: Any, **block: Any) -> Any:
         if per_element:
             n = int(np.prod(shape))
             p = np.linspace(-0.1, 1.1, n).reshape(shape).astype(_np_dtype(dtype))
         else:
             p = np.asarray(0.3, _np_dtype(dtype))
-        return unirand.bernoulli(key, p, shape, mode=mode, xp=xp)
+        return unirand.bernoulli(key, p, shape, mode=mode, xp=xp, **block)
 
     return draw
 
@@ -126,14 +126,14 @@ def _bernoulli(dtype: str, mode: str, per_element: bool = False) -> Callable[...
 def _per_element_bounds(d: str) -> Callable[..., Any]:
     """Bounds of one value per element (the last axis), for the compiled kernels' array form."""
 
-    def draw(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
+    def draw(key: Any, shape: tuple[int, ...], xp: Any, **block: Any) -> Any:
         lower = -2.0 + np.arange(shape[-1]) % 5 * 0.5 if shape else -2.0
-        return unirand.truncated_normal(key, lower, 2.5, shape, d, xp=xp)
+        return unirand.truncated_normal(key, lower, 2.5, shape, d, xp=xp, **block)
 
     return draw
 
 
-def _split(key: Any, shape: tuple[int, ...], xp: Any) -> Any:
+def _split(key: Any, shape: tuple[int, ...], xp: Any, **block: Any) -> Any:
     return unirand.key_data(unirand.split(_key(xp), shape))
 
 
@@ -149,8 +149,8 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
     **{
         f"uniform-{d}-per-element": (
             "uniform",
-            lambda k, s, xp, d=d: unirand.uniform(
-                k, s, d, -1.5 + np.arange(s[-1]) % 4 if s else -1.5, 3.0, xp=xp
+            lambda k, s, xp, d=d, **b: unirand.uniform(
+                k, s, d, -1.5 + np.arange(s[-1]) % 4 if s else -1.5, 3.0, xp=xp, **b
             ),
         )
         for d in FLOATS
@@ -171,7 +171,7 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
     **{
         f"randint-{d}-{lo},{hi}": (
             "randint",
-            lambda k, s, xp, d=d, lo=lo, hi=hi: unirand.randint(k, s, lo, hi, d, xp=xp),
+            lambda k, s, xp, d=d, lo=lo, hi=hi, **b: unirand.randint(k, s, lo, hi, d, xp=xp, **b),
         )
         for d in ("int8", "uint16", "int32", "uint32", "int64")
         for lo, hi in ((0, 10), (-7, 1000), (0, 2**32 - 1))
@@ -180,20 +180,22 @@ STREAMS: dict[str, tuple[str, Callable[..., Any]]] = {
     **{
         f"randint-{d}-per-element": (
             "randint",
-            lambda k, s, xp, d=d: unirand.randint(
-                k, s, -3 - np.arange(s[-1]) % 7 if s else -3, 2**31 - 1, d, xp=xp
+            lambda k, s, xp, d=d, **b: unirand.randint(
+                k, s, -3 - np.arange(s[-1]) % 7 if s else -3, 2**31 - 1, d, xp=xp, **b
             ),
         )
         for d in ("int32", "int64")
     },
     "randint-int64-full-range": (
         "randint",
-        lambda k, s, xp: unirand.randint(k, s, -(2**63), 2**63 - 1, "int64", xp=xp),
+        lambda k, s, xp, **b: unirand.randint(k, s, -(2**63), 2**63 - 1, "int64", xp=xp, **b),
     ),
     **{
         f"truncated_normal-{d}-{lo},{hi}": (
             "truncated_normal",
-            lambda k, s, xp, d=d, lo=lo, hi=hi: unirand.truncated_normal(k, lo, hi, s, d, xp=xp),
+            lambda k, s, xp, d=d, lo=lo, hi=hi, **b: unirand.truncated_normal(
+                k, lo, hi, s, d, xp=xp, **b
+            ),
         )
         for d in FLOATS
         for lo, hi in ((-1.0, 1.0), (0.3, 2.5))
@@ -287,6 +289,48 @@ def test_compiled_equals_vectorized(stream: str, xp_name: str, calls: dict[str, 
             b = np.frombuffer(want[2], np.uint8)
             first = int(np.flatnonzero(a != b)[0]) if a.size == b.size else -1
             pytest.fail(f"{stream} {shape} on {xp_name}: bytes differ (first byte {first})")
+
+
+#: blocks of a draw (``index=``/``offset=``): the kernels' counter-array form, in parts on the
+#: worker threads for the (N,) draw (a third of N values)
+BLOCKS: list[tuple[tuple[int, ...], dict[str, Any]]] = [
+    ((7, 3), {"index": np.s_[1:-1, ::-2]}),
+    ((7, 3), {"offset": (4, 17)}),
+    ((N,), {"index": np.s_[::-3]}),
+]
+
+
+def _slice(whole: Any, block: dict[str, Any]) -> Any:
+    """The block of a whole draw, as NumPy indexes it (torch has no negative steps)."""
+    from _backends import to_numpy
+
+    host = to_numpy(whole)
+    if "offset" in block:
+        start, stop = block["offset"]
+        return host.reshape(-1)[start:stop]
+    return host[block["index"]]
+
+
+@needs_numba
+@pytest.mark.parametrize("xp_name", ["numpy", "torch"])
+@pytest.mark.parametrize("stream", [s for s in STREAMS if s != "split"])
+def test_compiled_blocks_equal_vectorized(stream: str, xp_name: str, calls: dict[str, int]) -> None:
+    """A block on the compiled engine (the kernels' ``idx`` form) equals the vectorized
+    engine's block and the whole draw's slice."""
+    xp = _xp(xp_name)
+    entry, draw = STREAMS[stream]
+    for shape, block in BLOCKS:
+        with compiled.forced(False):
+            want = _as_bytes(draw(_key(xp), shape, xp, **block))
+            whole = draw(_key(xp), shape, xp)
+        assert calls.get(entry, 0) == 0, f"forced(False) ran the compiled {entry}"
+        with compiled.forced(True):
+            got = _as_bytes(draw(_key(xp), shape, xp, **block))
+        assert calls.get(entry, 0) == 1, f"{stream} {block}: the compiled {entry} did not run"
+        calls.clear()
+        sliced = _slice(whole, block)
+        assert got[1] == want[1] == sliced.shape, f"{stream} {shape} {block}: shape"
+        assert got[2] == want[2] == sliced.tobytes(), f"{stream} {shape} {block}: bytes differ"
 
 
 @needs_numba

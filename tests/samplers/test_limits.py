@@ -291,3 +291,17 @@ def test_check_native_call_sizes(fn, args, argument):
     small = (2**59 - 1,) if fn != "categorical" else (2**57,)
     if fn not in ("choice", "permutation", "bernoulli", "categorical", "truncated_normal"):
         jax_backend.check_native_call(fn, (small, *args[1:]))  # passes
+
+
+def test_randint_bound_beyond_int64_is_also_a_value_error():
+    """``OverflowError`` as JAX raises it, and a ``ValueError`` naming the bound (issue 11:
+    every bad value is a TypeError/ValueError)."""
+    with pytest.raises(ValueError, match="maxval"):
+        unirand.randint(unirand.key(0), (2,), 0, 2**70)
+    with pytest.raises(OverflowError, match="minval"):
+        unirand.randint(unirand.key(0), (2,), -(2**70), 0)
+
+
+def test_bernoulli_misshapen_p_names_p():
+    with pytest.raises(ValueError, match=r"^bernoulli p: parameter shape \(3, 3\)"):
+        unirand.bernoulli(unirand.key(0), np.zeros((3, 3)), (2,))

@@ -38,6 +38,7 @@ KNOWN = ("numpy", "torch", "jax", "array_api_strict", "cupy")
 @cache
 def by_name(name: str) -> Backend:
     """The backend called ``name`` (canonical), importing its library now."""
+    BACKEND: Backend  # each branch binds its library's backend
     if name == "numpy":
         from .numpy import BACKEND
     elif name == "torch":

@@ -110,7 +110,8 @@ def apply_affine(backend: Backend, f: Any, dtype: str, b: Bounds) -> Any:
         shape = xp.broadcast_shapes(f.shape, b.r.shape, b.m.shape)
         args = [xp.broadcast_to(v, shape) for v in (f, b.r, b.m)]
         if dtype == "float64":
-            y = _fma.fma_dekker(xp, *args, backend.bitcast, "float64", backend.barrier)
+            fa, fb, fc = args
+            y = _fma.fma_dekker(xp, fa, fb, fc, backend.bitcast, "float64", backend.barrier)
         else:
             y = backend.float32_ops().fma(*args)
         if nans:  # array bounds, some not finite

@@ -22,7 +22,7 @@ from .affine import affine_bounds, apply_affine, host_bounds
 from .dtypes import MANTISSA, WIDTH
 from .float_ops import ArrayFloatOps
 from .normal_transform import SQRT2_64, from_uniform_f32, normal_low, root2_16
-from .threefry import Words, counters, hash_pair
+from .threefry import Words, counters as _counters, hash_pair
 
 __all__ = ["Backend"]
 
@@ -144,11 +144,23 @@ class Backend:
         return np.ascontiguousarray(np.broadcast_to(host, shape)).reshape(-1)
 
     def compiled(
-        self, stream: str, data: Any, shape: tuple[int, ...], dtype: str, device: Any, *params: Any
+        self,
+        stream: str,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        device: Any,
+        *params: Any,
+        counters: Any = None,
+        total: int | None = None,
     ) -> Any | None:
         """``stream`` (a function of :mod:`unirand.engine.compiled.driver`) drawn by the compiled
         engine straight into a new output, or ``None`` where it does not run (no Numba, or
-        memory it cannot write): the caller then computes the same bytes itself."""
+        memory it cannot write): the caller then computes the same bytes itself.
+
+        ``counters``: a block's flat indices (host int64, one per value of ``shape``) instead
+        of ``0..n-1``; ``total``: the whole draw's size, where a stream's second uniforms
+        follow it (``gumbel``/``bernoulli`` "high")."""
         engine = compiled.active()
         if engine is None:
             return None
@@ -161,11 +173,21 @@ class Backend:
         result, view = target
         k0, k1 = self.host_key(data)
         out = view.reshape(n, 2) if stream == "split" else view
-        getattr(engine, stream)(k0, k1, out, dtype, *params)
+        block: dict[str, Any] = {} if counters is None else {"idx": counters}
+        if total is not None:
+            block["total"] = total
+        getattr(engine, stream)(k0, k1, out, dtype, *params, **block)
         return result.reshape((*shape, 2) if stream == "split" else shape)
 
     def compiled_uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        minval: Any,
+        maxval: Any,
+        device: Any,
+        counters: Any = None,
     ) -> Any | None:
         """``uniform`` on the compiled engine for finite bounds (host scalars, or arrays of
         one value per element), else ``None``."""
@@ -179,15 +201,17 @@ class Backend:
             m, r = (self.host_param(v, dtype, shape) for v in (b.m, b.r))
             if not (np.isfinite(m).all() and np.isfinite(r).all()):
                 return None
-            return self.compiled("uniform", data, shape, dtype, device, m, r)
+            return self.compiled("uniform", data, shape, dtype, device, m, r, counters=counters)
         if not (math.isfinite(host[0]) and math.isfinite(host[1])):
             return None
-        return self.compiled("uniform", data, shape, dtype, device, *host)
+        return self.compiled("uniform", data, shape, dtype, device, *host, counters=counters)
 
-    def compiled_normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def compiled_normal(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         """``normal`` on the compiled engine, or ``None``."""
-        low = normal_low(dtype)
-        return self.compiled("normal", data, shape, dtype, device, low, root2_16(dtype))
+        low, root2 = normal_low(dtype), root2_16(dtype)
+        return self.compiled("normal", data, shape, dtype, device, low, root2, counters=counters)
 
     # -- the engine --------------------------------------------------------------------------
     def words(self, device: Any) -> Words:
@@ -208,7 +232,7 @@ class Backend:
         n = _prod(shape)
         w = self.words(self.device_of(data))
         k0, k1 = self.key_words(data, w)
-        hi, lo = counters(w, n)
+        hi, lo = _counters(w, n)
         y0, y1 = hash_pair(w, k0, k1, hi, lo)
         out = self.xp.stack([self.words_to_u32(y0), self.words_to_u32(y1)], axis=-1)
         return self.xp.reshape(out, (*shape, 2))
@@ -222,21 +246,29 @@ class Backend:
         y0, y1 = hash_pair(w, k0, k1, w.const(0), d)
         return self.xp.stack([self.words_to_u32(y0), self.words_to_u32(y1)], axis=-1)
 
-    def raw_words(self, data: Any, n: int, device: Any) -> tuple[Words, Any, Any]:
-        """The two hash words of elements 0..n-1 of the partitionable stream."""
+    def raw_words(
+        self, data: Any, n: int, device: Any, counters: Any = None
+    ) -> tuple[Words, Any, Any]:
+        """The two hash words of elements 0..n-1 of the partitionable stream, or of the
+        elements ``counters`` (a block's flat indices, host int64) when given.
+
+        Every stream method below takes ``counters`` the same way: the values of those
+        elements of the whole draw, with ``shape`` (or ``n``) the block's."""
         w = self.words(device)
         k0, k1 = self.key_words(self.to_device(data, device), w)
-        hi, lo = counters(w, n)
+        hi, lo = _counters(w, n, counters)
         b1, b2 = hash_pair(w, k0, k1, hi, lo)
         return w, b1, b2
 
     def to_device(self, x: Any, device: Any) -> Any:
         return x if device is None else self.xp.asarray(x, device=device)
 
-    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def bits(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         xp = self.xp
         n = _prod(shape)
-        w, b1, b2 = self.raw_words(data, n, device)
+        w, b1, b2 = self.raw_words(data, n, device, counters)
         width = WIDTH[dtype]
         if width == 64:
             out = self._bits64(w, b1, b2)
@@ -256,14 +288,16 @@ class Backend:
             b2, u64
         )
 
-    def mantissa_floats(self, data: Any, n: int, dtype: str, device: Any) -> Any:
+    def mantissa_floats(
+        self, data: Any, n: int, dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         """``jax.random._uniform``'s floats in [0, 1): mantissa bits scaled by 2**-nmant.
 
         Computed as ``float(k) * 2**-nmant``, exactly equal to JAX's
         ``bitcast(k | bits(1.0)) - 1.0``.  Returned in float32 for 16-bit dtypes.
         """
         xp = self.xp
-        w, b1, b2 = self.raw_words(data, n, device)
+        w, b1, b2 = self.raw_words(data, n, device, counters)
         nmant = MANTISSA[dtype]
         if dtype == "float64":
             if self.masked_words:
@@ -284,15 +318,28 @@ class Backend:
         return xp.astype(k, xp.float32) * (2.0**-nmant)
 
     def uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        minval: Any,
+        maxval: Any,
+        device: Any,
+        counters: Any = None,
     ) -> Any:
         xp = self.xp
-        f = xp.reshape(self.mantissa_floats(data, _prod(shape), dtype, device), shape)
+        f = xp.reshape(self.mantissa_floats(data, _prod(shape), dtype, device, counters), shape)
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         return apply_affine(self, f, dtype, bounds)
 
     def normal_f64_chunked(
-        self, data: Any, shape: tuple[int, ...], device: Any, chunk: int, out: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        device: Any,
+        chunk: int,
+        out: Any,
+        counters: Any = None,
     ) -> Any:
         """float64 normals written into ``out`` (flat, float64) ``chunk`` values at a time: the
         same bytes as :meth:`normal` with ``erf_inv``'s temporaries of one chunk only (eager
@@ -300,17 +347,19 @@ class Backend:
         xp = self.xp
         n = _prod(shape)
         low = normal_low("float64")
-        u = xp.reshape(self.uniform(data, (n,), "float64", low, 1.0, device), (n,))
+        u = xp.reshape(self.uniform(data, (n,), "float64", low, 1.0, device, counters), (n,))
         ops = self.float64_ops()
         for start in range(0, n, chunk):
             z = erf_inv_f64(ops, u[start : start + chunk])
             out[start : start + chunk] = ops.mul(ops.const(SQRT2_64, z), z)
         return xp.reshape(out, shape)
 
-    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def normal(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         xp = self.xp
         n = _prod(shape)
-        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device, counters)
         if dtype == "float64":
             ops = self.float64_ops()
             z = erf_inv_f64(ops, u)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ROTATIONS", "PARITY", "Words", "threefry2x32", "counters", "hash_pair"]
+__all__ = ["ROTATIONS", "PARITY", "Words", "threefry2x32", "counters", "hash_pair", "as_indices"]
 
 #: rotation constants of Threefry-2x32, rounds 0..7 (repeating)
 ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
@@ -70,6 +70,30 @@ class Words:
         lo = xp.arange(n, dtype=self.dtype, device=self.device)
         return xp.zeros(n, dtype=self.dtype, device=self.device), lo
 
+    def of_indices(self, idx: Any) -> tuple[Any, Any]:
+        """(hi, lo) words of the given flat indices (a host int64 NumPy array: a block's)."""
+        import numpy as np  # the host form of a block's counters; the words are the library's
+
+        idx = as_indices(idx)
+        host = np.int64 if self.masked else np.uint32
+        hi = np.ascontiguousarray((idx >> 32).astype(host))
+        lo = np.ascontiguousarray((idx & MASK32).astype(host))
+        xp = self.xp
+        return (
+            xp.asarray(hi, dtype=self.dtype, device=self.device),
+            xp.asarray(lo, dtype=self.dtype, device=self.device),
+        )
+
+
+def as_indices(idx: Any) -> Any:
+    """A block's counters as a flat host int64 NumPy array: ``idx`` is one already, or the
+    ``range`` of a contiguous block (which the fast paths count instead of reading)."""
+    import numpy as np
+
+    if isinstance(idx, range):
+        return np.arange(idx.start, idx.stop, dtype=np.int64)
+    return np.asarray(idx, np.int64).reshape(-1)
+
 
 def threefry2x32(
     words: Words, k0: Any, k1: Any, x0: Any, x1: Any, *, rounds: int = 20
@@ -92,9 +116,13 @@ def threefry2x32(
     return x0, x1
 
 
-def counters(words: Words, n: int) -> tuple[Any, Any]:
-    """Counters of the partitionable layout: element ``i`` is hashed with ``(i >> 32, i & M)``."""
-    return words.iota(n)
+def counters(words: Words, n: int, idx: Any = None) -> tuple[Any, Any]:
+    """Counters of the partitionable layout: element ``i`` is hashed with ``(i >> 32, i & M)``.
+
+    ``idx``: the flat indices of a block of a draw (a host int64 NumPy array of ``n`` values)
+    instead of ``0..n-1``: the words of a block are its elements' words in the whole draw.
+    """
+    return words.iota(n) if idx is None else words.of_indices(idx)
 
 
 def hash_pair(words: Words, k0: Any, k1: Any, x0: Any, x1: Any) -> tuple[Any, Any]:

@@ -8,7 +8,7 @@ lazily, and only for objects of their library.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -46,7 +46,9 @@ def as_key(obj: Any) -> Key:
     Anything else raises ``TypeError``.
     """
     if isinstance(obj, (PortableKey, NativeKey)):
-        return obj
+        # every portable key is built as the public ThreefryKey (portable.py), which binds the
+        # samplers the Key protocol names; PortableKey itself sits below them
+        return cast(Key, obj)
     if is_integer(obj):
         return key(obj)
     module = type(obj).__module__.split(".", 1)[0]
@@ -95,7 +97,7 @@ def _from_jax(arr: Any) -> Key:
 
         return JaxKey(arr)
     if arr.dtype == jnp.uint32 and arr.ndim >= 1:
-        impl = str(jax.config.jax_default_prng_impl)
+        impl = str(cast(Any, jax.config).jax_default_prng_impl)  # a dynamic attribute
         if impl == "threefry2x32" and arr.shape[-1] == 2:
             return wrap_key_data(arr)
         from .native.jax import JaxKey

@@ -107,7 +107,8 @@ class PortableKey:
             )
         check_index(index, self.shape)  # JAX would clamp: a duplicated key
         try:
-            data = self._data[(*idx, slice(None))]
+            where = (*idx, slice(None))  # a tuple display: valid on 3.10 (mypy misreads it inline)
+            data = self._data[where]
         except IndexError as e:
             raise IndexError(f"index {index!r} out of range for keys of shape {self.shape}") from e
         if data.ndim == 0 or data.shape[-1] != 2:

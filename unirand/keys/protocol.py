@@ -58,27 +58,56 @@ class Key(Protocol):
 
     def fold_in(self, data: int) -> Key: ...
 
-    def bits(self, shape: Any = (), dtype: Any = "uint32", **kw: Any) -> Any: ...
-
-    def uniform(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
-
-    def normal(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
-
-    def exponential(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
-
-    def gumbel(self, shape: Any = (), dtype: Any = "float32", **kw: Any) -> Any: ...
-
-    def bernoulli(self, p: Any = 0.5, shape: Any = None, **kw: Any) -> Any: ...
-
-    def categorical(self, logits: Any, axis: int = -1, shape: Any = None, **kw: Any) -> Any: ...
-
-    def randint(
-        self, shape: Any, minval: Any, maxval: Any, dtype: Any = "int32", **kw: Any
+    def bits(
+        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
     ) -> Any: ...
 
-    def permutation(self, x: Any, axis: int = 0, independent: bool = False, **kw: Any) -> Any: ...
+    def uniform(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any: ...
 
-    def shuffle(self, x: Any, axis: int = 0, **kw: Any) -> Any: ...
+    def normal(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def exponential(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def gumbel(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def bernoulli(
+        self, p: Any = 0.5, shape: Any = None, *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def categorical(
+        self, logits: Any, axis: int = -1, shape: Any = None, *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def randint(
+        self,
+        shape: Any,
+        minval: Any,
+        maxval: Any,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def permutation(
+        self,
+        x: Any,
+        axis: int = 0,
+        independent: bool = False,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any: ...
 
     def choice(
         self,
@@ -87,9 +116,18 @@ class Key(Protocol):
         replace: bool = True,
         p: Any = None,
         axis: int = 0,
-        **kw: Any,
+        *,
+        xp: Any = None,
+        device: Any = None,
     ) -> Any: ...
 
     def truncated_normal(
-        self, lower: Any, upper: Any, shape: Any = None, dtype: Any = "float32", **kw: Any
+        self,
+        lower: Any,
+        upper: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
     ) -> Any: ...

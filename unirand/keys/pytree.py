@@ -48,9 +48,12 @@ from __future__ import annotations
 import importlib.abc
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import backends
+
+if TYPE_CHECKING:
+    from .portable import PortableKey
 
 __all__ = ["ensure_registered", "not_a_jax_key", "register_when_jax_loads"]
 
@@ -93,11 +96,11 @@ def _when_jax_is_imported(then: Callable[[], None]) -> None:
 
 
 #: the classes to register, and those registered (a class is registered once)
-_PENDING: list[type] = []
-_DONE: set[type] = set()
+_PENDING: list[type[PortableKey]] = []
+_DONE: set[type[PortableKey]] = set()
 
 
-def register_when_jax_loads(cls: type) -> None:
+def register_when_jax_loads(cls: type[PortableKey]) -> None:
     """Make ``cls`` (a portable key class: ``_data``, ``_backend``, ``_from_parts``) a JAX
     pytree now if JAX is loaded, else as soon as it is."""
     _PENDING.append(cls)
@@ -132,7 +135,7 @@ def _aux(key: Any) -> Any:
     return None
 
 
-def _register(cls: type) -> None:
+def _register(cls: type[PortableKey]) -> None:
     import jax
 
     def unflatten(aux: Any, children: Any) -> Any:

@@ -21,7 +21,7 @@ rounded.  float64 ``erf`` is a call to the C library's ``erf`` (glibc), which CP
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -29,7 +29,8 @@ __all__ = ["ERF_A", "ERF_B", "ERF_CLAMP", "erf_f32", "erf_f64_host"]
 
 
 def _f(bits: int) -> np.float32:
-    return np.array(bits, np.uint32).view(np.float32)[()]
+    # a 0-d array indexed by () is its scalar (NumPy's stubs type it as an array)
+    return cast(np.float32, np.array(bits, np.uint32).view(np.float32)[()])
 
 
 #: numerator coefficients (odd polynomial in x: x * P(x^2)), highest order first

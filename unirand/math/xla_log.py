@@ -136,7 +136,7 @@ def log1p_small_f32(ops: Float32Ops, a: Any) -> Any:
     return log1p_small(ops, a, LOG1P_D, LOG1P_N)
 
 
-def log1p_small(ops: Float32Ops, a: Any, dcoef: tuple, ncoef: tuple) -> Any:
+def log1p_small(ops: Float32Ops, a: Any, dcoef: tuple[float, ...], ncoef: tuple[float, ...]) -> Any:
     """The small branch of XLA's ``log1p`` with coefficients rounded to ``a``'s dtype."""
     c = ops.const
     a2 = ops.mul(a, a)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def check_target(xp: str, dtype: str) -> None:
     if xp == "jax" and dtype in ("float64", "int64"):
         import jax
 
-        if not jax.config.jax_enable_x64:
+        if not cast(Any, jax.config).jax_enable_x64:  # a dynamic attribute
             raise ValueError(f"dtype {dtype} with xp=jax needs jax_enable_x64 on")
 
 

@@ -31,7 +31,7 @@ import numpy as np
 f32 = np.float32
 f64 = np.float64
 
-Fma = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+Fma = Callable[[np.ndarray | float, np.ndarray | float, np.ndarray | float], np.ndarray]
 
 
 def _c(v: float) -> float:

@@ -108,7 +108,7 @@ class TorchCPUGenerator:
             raw = bytes(state)
         else:
             try:
-                raw = bytes(memoryview(np.ascontiguousarray(np.asarray(state, dtype=np.uint8))))
+                raw = np.ascontiguousarray(np.asarray(state, dtype=np.uint8)).tobytes()
             except (TypeError, ValueError):
                 raise TypeError(
                     f"state must be bytes or a uint8 array; got {type(state).__name__}"

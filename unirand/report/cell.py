@@ -91,7 +91,9 @@ def template(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
     return max(usable, key=_golden.elements) if usable else None
 
 
-def _cross_compute(column: str, template: dict[str, Any] | None, size: int) -> Callable | None:
+def _cross_compute(
+    column: str, template: dict[str, Any] | None, size: int
+) -> Callable[[Any], Any] | None:
     """What the cross-check draws for a column, as a function of a key; None: nothing."""
     import unirand
 
@@ -145,7 +147,7 @@ def run_cell(
     cases: list[dict[str, Any]],
     tmpl: dict[str, Any] | None,
     size: int,
-) -> dict:
+) -> dict[str, Any]:
     """Replay ``cases`` on ``target`` and cross-check ``size`` elements against NumPy."""
     start, cpu = time.perf_counter(), time.process_time()
     golden, bitwise_cases, first, error = Diff(), 0, None, None
@@ -204,7 +206,7 @@ def jax_path(target: Target, column: str) -> str | None:
     return "native" if all(verdicts) else "portable"
 
 
-def failed_cell(cases: list[dict[str, Any]], error: BaseException) -> dict:
+def failed_cell(cases: list[dict[str, Any]], error: BaseException) -> dict[str, Any]:
     """The dict of a cell that could not run at all (its worker process died)."""
     return {
         "error": {"type": type(error).__name__, "message": str(error)},

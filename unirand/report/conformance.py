@@ -134,11 +134,11 @@ def _discover(
 
 
 def _run_jobs(
-    jobs: list[tuple[Target, str, list, dict, int]],
+    jobs: list[tuple[Target, str, list[dict[str, Any]], dict[str, Any] | None, int]],
     pool: ProcessPoolExecutor | None,
     progress: Callable[[str, str], None],
-) -> list[dict]:
-    results: list[dict] = [{}] * len(jobs)
+) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = [{}] * len(jobs)
     if pool is None:
         for i, job in enumerate(jobs):
             results[i] = run_cell(*job)
@@ -181,9 +181,9 @@ def build_report(
         finally:
             if bar:
                 bar.close()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for t_index, target in enumerate(targets):
-        cells = {}
+        cells: dict[str, Any] = {}
         for c_index, col in enumerate(columns):
             cell = results[t_index * len(columns) + c_index]
             c = claim(target, col)

@@ -167,7 +167,7 @@ def run_case(case: dict[str, Any], key: Any) -> Any:
 
 
 def call_params(
-    key: Any, fn: str, shape: list[int] | None, dtype: str, kwargs: dict[str, Any]
+    key: Any, fn: str, shape: list[int] | None, dtype: str | None, kwargs: dict[str, Any]
 ) -> Any:
     """A case of the ``params`` layout: keywords, array parameters as NumPy arrays.
 
@@ -232,7 +232,7 @@ def raw_bytes(a: np.ndarray) -> bytes:
     return a.astype(a.dtype.newbyteorder("<")).tobytes()
 
 
-def numpy_dtype(name: str) -> np.dtype:
+def numpy_dtype(name: str | None) -> np.dtype:
     if name == "bfloat16":
         import ml_dtypes
 

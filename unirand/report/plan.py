@@ -122,7 +122,7 @@ _KEY_ORDER = ("key", "split", "fold_in")
 _DTYPE_ORDER = ("uint8", "uint16", "uint32", "uint64", "float16", "bfloat16", "float32", "float64")
 
 
-def _column_order(column: str) -> tuple:
+def _column_order(column: str) -> tuple[int, str, int, str]:
     if column in _KEY_ORDER:
         return (0, "", _KEY_ORDER.index(column), column)
     fn, _, dtype = column.partition("/")

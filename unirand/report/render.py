@@ -87,7 +87,10 @@ def _engine(e: dict[str, Any] | None) -> str:
 
 def _features(h: dict[str, Any]) -> str:
     """The host features that change native code: FMA, native float16 arithmetic, libm."""
-    fp16 = {True: "AVX512-FP16 (XLA computes float16 natively)", False: "no AVX512-FP16"}
+    fp16: dict[bool | None, str] = {
+        True: "AVX512-FP16 (XLA computes float16 natively)",
+        False: "no AVX512-FP16",
+    }
     parts = [_FMA[h.get("cpu_has_fma")], fp16.get(h.get("cpu_has_avx512_fp16"), "FP16 unknown")]
     parts.append(h.get("libc") or "C library unknown")
     if h.get("xla_flags"):

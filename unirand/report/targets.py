@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["KNOWN", "Target", "discover", "parse_names", "version"]
 
@@ -100,7 +100,7 @@ class Target:
             return
         import jax
 
-        old = bool(jax.config.jax_enable_x64)
+        old = bool(cast(Any, jax.config).jax_enable_x64)  # a dynamic attribute
         jax.config.update("jax_enable_x64", self.x64)
         try:
             yield

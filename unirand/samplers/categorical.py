@@ -15,6 +15,7 @@ from ..engine.backend import Backend
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape, is_integer
 from .arguments import broadcast_to_shape, check_mode, float_array, index_dtype
+from .blocks import Block, parse_block, refuse_block
 from .dtype_arith import DtypeArith
 from .gumbel import GUMBEL_MODES, gumbel_values
 from .jax_native import jax_call, native_jax
@@ -71,6 +72,30 @@ def categorical_values(
     return xp.reshape(xp.permute_dims(top, perm), shape)
 
 
+def categorical_block(
+    backend: Backend,
+    data: Any,
+    logits: Any,
+    axis: int,
+    shape: tuple[int, ...],
+    dtype: str,
+    mode: str,
+    device: Any,
+    block: Block,
+) -> Any:
+    """A block of ``categorical`` with replacement: the Gumbel noise of the block's elements,
+    every category of each (the noise's global shape has the categories at ``prefix + axis``),
+    plus the logits at those elements, then the first maximum of each."""
+    xp = backend.xp
+    noise = block.with_axis(len(shape) - (len(logits.shape) - 1) + axis, logits.shape[axis])
+    m = DtypeArith(backend, dtype)
+    size = (noise.size,)
+    g = gumbel_values(backend, data, size, dtype, mode, device, noise.counters, noise.total)
+    lg = m.load(noise.take_on(backend, logits, device))  # the logits' axes end the noise's
+    v = m.round(xp.reshape(m.load(g), noise.full) + lg)
+    return xp.reshape(_argmax_first(backend, v), block.shape)
+
+
 def _axis_last(xp: Any, v: Any, axis: int) -> Any:
     nd = len(v.shape)
     if axis == nd - 1:
@@ -118,13 +143,16 @@ def categorical(
     mode: str = "low",
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """Indices drawn with probabilities ``softmax(logits, axis)``: ``jax.random.categorical``.
 
     ``argmax(gumbel(key, shape', logits.dtype) + logits, axis)`` (the first maximum; the first
     NaN if any), or with ``replace=False`` the Gumbel top-k.  ``logits`` follows ``p`` of
     :func:`bernoulli` for its dtype.  Indices are int64 (int32 on JAX without x64, and int32
-    for ``replace=False``, as in JAX).
+    for ``replace=False``, as in JAX).  ``index``/``offset``: one block of the result (as
+    :func:`unirand.bits`), with replacement only (without it, ``ValueError``).
     """
     single(key, "categorical")
     mode = check_mode(mode, GUMBEL_MODES)
@@ -154,4 +182,10 @@ def categorical(
                 f"categorical with replace=False: shape {shape} must end with the batch shape "
                 f"{batch} of logits"
             )
+    if index is not None or offset is not None:
+        if not replace:
+            refuse_block(index, offset, "categorical with replace=False")
+        block = parse_block(index, offset, shape)
+        assert block is not None
+        return categorical_block(target, data, arr, axis, shape, name, mode, dev, block)
     return categorical_values(target, data, arr, axis, shape, name, bool(replace), mode, dev)

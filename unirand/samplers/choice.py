@@ -36,6 +36,7 @@ from .arguments import (
     index_dtype,
     population,
 )
+from .blocks import Block, parse_block, refuse_block
 from .categorical import top_k_indices
 from .dtype_arith import DtypeArith
 from .gumbel import GUMBEL_MODES, gumbel_values
@@ -92,8 +93,10 @@ def _choice_with_p(
     replace: bool,
     mode: str,
     device: Any,
+    counters: Any = None,
 ) -> Any:
-    """Indices (int64; int32 on JAX without x64) drawn with probabilities ``p``."""
+    """Indices (int64; int32 on JAX without x64) drawn with probabilities ``p``; ``counters``:
+    a block's (``shape`` is its; with replacement only)."""
     xp = backend.xp
     m = DtypeArith(backend, dtype)
     itype = index_dtype(backend)
@@ -101,7 +104,7 @@ def _choice_with_p(
     n_draws = math.prod(shape)
     if replace:
         cuml = xla_cumsum(m, pc)
-        u = m.load(backend.uniform(data, shape, dtype, 0.0, 1.0, device))
+        u = m.load(backend.uniform(data, shape, dtype, 0.0, 1.0, device, counters))
         r = m.round(cuml[-1] * (m.const(1.0, u) - u))  # 1 - u is exact
         return xp.reshape(_searchsorted_scan(backend, cuml, xp.reshape(r, (-1,))), shape)
     g = m.load(gumbel_values(backend, data, (p.shape[0],), dtype, mode, device))
@@ -133,7 +136,9 @@ P_SUM_ATOL = float(np.sqrt(np.finfo(np.float64).eps))
 _EPS = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23, "float64": 2.0**-52}
 
 
-def _check_p(backend: Backend, p: Any, dtype: str, n_inputs: int, n_draws: int, replace: bool):
+def _check_p(
+    backend: Backend, p: Any, dtype: str, n_inputs: int, n_draws: int, replace: bool
+) -> None:
     if tuple(p.shape) != (n_inputs,):
         raise ValueError(
             f"p must be None or a 1-d array with the size of a.shape[axis] ({n_inputs}); got "
@@ -157,6 +162,34 @@ def _check_p(backend: Backend, p: Any, dtype: str, n_inputs: int, n_draws: int, 
         )
 
 
+def _choice_block(
+    target: Backend,
+    data: Any,
+    arr: Any,
+    n_inputs: int,
+    shape: tuple[int, ...],
+    parr: Any,
+    pname: str | None,
+    axis: int,
+    dev: Any,
+    block: Block,
+) -> Any:
+    """A block of ``choice`` with replacement: the draws of the block's elements (each an
+    elementwise ``randint`` or uniform), then ``a``'s entries at them."""
+    draws = block if arr is None else block.axes(axis, axis + len(shape))
+    if parr is None:
+        bounds = plan(np.asarray(0, dtype=object), np.asarray(n_inputs, dtype=object), "int64")
+        ind = randint_values(target, data, draws.full, bounds, "int64", dev, draws.counters)
+    else:
+        assert pname is not None
+        ind = _choice_with_p(
+            target, data, parr, pname, draws.full, True, "low", dev, draws.counters
+        )
+    if arr is None:
+        return target.xp.reshape(ind, block.shape)
+    return target.xp.reshape(block.gather(target, arr, axis, ind), block.shape)
+
+
 @sampler
 def choice(
     key: PortableKey,
@@ -169,6 +202,8 @@ def choice(
     mode: str | None = None,
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """A random sample of ``arange(a)`` (``a`` an int) or of ``a``'s slices along ``axis``:
     ``jax.random.choice`` bit for bit.
@@ -179,6 +214,8 @@ def choice(
     is float32.  ``mode`` ("low"/"high") is the Gumbel mode for ``replace=False`` with ``p``.
     Indices drawn without ``p`` and with replacement come from ``randint(..., dtype=int64)``
     (JAX's default int with x64), which JAX without x64 cannot compute: it raises there.
+    ``index``/``offset``: one block of the result (as :func:`unirand.bits`), with replacement
+    only (each draw is then elementwise; without replacement ``ValueError``).
     """
     single(key, "choice")
     replace = check_bool(replace, "replace")
@@ -199,12 +236,22 @@ def choice(
         axis = check_axis(axis, len(arr.shape))
         n_inputs = arr.shape[axis]
     n_draws = math.prod(shape)
+    block = None
+    if index is not None or offset is not None:
+        if not replace:
+            refuse_block(index, offset, "choice with replace=False")
+        # the whole result's shape (no draws: JAX gives zeros(shape), whatever a is)
+        gshape = shape
+        if arr is not None and n_draws > 0:
+            gshape = (*arr.shape[:axis], *shape, *arr.shape[axis + 1 :])
+        block = parse_block(index, offset, gshape)
     check_elements(target, shape)
     if not replace and p is None:
         check_elements(target, (n_inputs,), "a")  # a permutation of all of arange(a)
     xp_ = target.xp
-    if n_draws == 0:  # JAX: zeros(shape, a.dtype)
-        return xp_.zeros(shape, dtype=itype if arr is None else arr.dtype, device=dev)
+    if n_draws == 0 or (block is not None and block.size == 0):  # JAX: zeros(shape, a.dtype)
+        out_shape = shape if block is None else block.shape
+        return xp_.zeros(out_shape, dtype=itype if arr is None else arr.dtype, device=dev)
     if n_inputs <= 0:
         raise ValueError("a must be greater than 0 unless no samples are taken")
     if not replace and n_draws > n_inputs:
@@ -223,6 +270,8 @@ def choice(
             raise TypeError(
                 f"choice with replace=True and p=None draws int64 indices: {e}"
             ) from None
+    if block is not None:
+        return _choice_block(target, data, arr, n_inputs, shape, parr, pname, axis, dev, block)
     if pname is None:
         jb = native_jax(target, dev, "choice")
     else:
@@ -253,6 +302,7 @@ def choice(
         out = perm[sl]
         return xp_.reshape(out, (*arr.shape[:axis], *shape, *arr.shape[axis + 1 :]))
     else:
+        assert pname is not None  # set with parr
         ind = _choice_with_p(target, data, parr, pname, shape, replace, mode, dev)
     if arr is None:
         return xp_.reshape(ind, shape)

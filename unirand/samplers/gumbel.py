@@ -17,6 +17,7 @@ from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from ..math.xla_log import log1p_f32_xla, log_f32_xla
 from .arguments import check_mode
+from .blocks import parse_block, second_half
 from .dtype_arith import DtypeArith
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
@@ -32,22 +33,33 @@ GUMBEL_MODES = ("low", "high", "highest")
 
 
 def gumbel_values(
-    backend: Backend, data: Any, shape: tuple[int, ...], dtype: str, mode: str, device: Any
+    backend: Backend,
+    data: Any,
+    shape: tuple[int, ...],
+    dtype: str,
+    mode: str,
+    device: Any,
+    counters: Any = None,
+    total: int | None = None,
 ) -> Any:
-    """``jax.random.gumbel``: see :func:`gumbel` for the three modes."""
+    """``jax.random.gumbel``: see :func:`gumbel` for the three modes.  ``counters``: a block's
+    (``shape`` is its), ``total`` the whole draw's size (the second uniforms follow it)."""
     xp = backend.xp
-    jb = native_jax(backend, device, "gumbel", dtype, mode)
+    jb = native_jax(backend, device, "gumbel", dtype, mode) if counters is None else None
     if jb is not None:
         return jax_call(jb, backend, data, device, "gumbel", shape, backend.dtype(dtype), mode)
-    fast = backend.compiled("gumbel", data, shape, dtype, device, TINY[dtype], mode)
+    tiny = TINY[dtype]
+    block = {} if counters is None else {"counters": counters, "total": total}
+    fast = backend.compiled("gumbel", data, shape, dtype, device, tiny, mode, **block)
     if fast is not None:
         return fast
     n = math.prod(shape)
     m = DtypeArith(backend, dtype)
+    both = None if counters is None else second_half(counters, total)
     if mode == "highest" and dtype == "float32":
-        g = _gumbel_highest_f32(backend, m, data, n, device)
+        g = _gumbel_highest_f32(backend, m, data, n, device, both)
     elif mode in ("high", "highest"):
-        u = m.load(backend.uniform(data, (2, n), dtype, 0.0, 1.0, device))
+        u = m.load(backend.uniform(data, (2, n), dtype, 0.0, 1.0, device, both))
         high, low = u[0, ...], u[1, ...]
         low = low * m.const(2.0 ** -MANTISSA[dtype], low)  # exact: a power of two
         x = m.round(m.round(high + low) + m.const(TINY[dtype], high))
@@ -58,17 +70,20 @@ def gumbel_values(
         # 1 - tiny rounds to 1.  XLA folds (bitcast - 1) + tiny into bitcast + (-1 + tiny) =
         # bitcast - 1 (constants reassociated), so it computes max(tiny, f): for float16
         # (tiny = 2**-14) that differs from f + tiny; for the other dtypes f + tiny == f.
-        u = m.load(backend.uniform(data, (n,), dtype, 0.0, 1.0, device))
+        u = m.load(backend.uniform(data, (n,), dtype, 0.0, 1.0, device, counters))
         g = -m.log(-m.log(xp.maximum(u, m.const(TINY[dtype], u))))
     return xp.reshape(m.out(g), shape)
 
 
-def _gumbel_highest_f32(backend: Backend, m: DtypeArith, data: Any, n: int, device: Any) -> Any:
+def _gumbel_highest_f32(
+    backend: Backend, m: DtypeArith, data: Any, n: int, device: Any, counters: Any = None
+) -> Any:
     """``jax.random.gumbel(mode="highest")`` for float32: 64 random bits per value, read as a
     fixed-point fraction in (0, 1) and converted to float32 by truncation
-    (``_safe_int_to_float``), with ``1 - u`` formed in 64-bit fixed point for the low half."""
+    (``_safe_int_to_float``), with ``1 - u`` formed in 64-bit fixed point for the low half.
+    ``counters``: a block's ``2 * n`` counters (:func:`.blocks.second_half`)."""
     xp = backend.xp
-    w, b1, b2 = backend.raw_words(data, 2 * n, device)
+    w, b1, b2 = backend.raw_words(data, 2 * n, device, counters)
     word = b1 ^ b2
     hi_bits, lo_bits = word[:n], word[n:]
     mask = w.const(0xFFFFFFFF)
@@ -146,17 +161,25 @@ def gumbel(
     mode: str = "low",
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """Standard Gumbel values: ``jax.random.gumbel`` bit for bit.
 
     ``mode="low"`` (JAX's default): ``-log(-log(u))``, ``u`` uniform in ``[tiny, 1)``.
     ``"high"``: two uniforms per value for more range near 0.  ``"highest"``: float32 from 64
-    random bits (other dtypes: as ``"high"``).
+    random bits (other dtypes: as ``"high"``).  ``index``/``offset``: one block of the draw
+    (as :func:`unirand.bits`).
     """
     single(key, "gumbel")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
     mode = check_mode(mode, GUMBEL_MODES)
+    block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
-    return gumbel_values(target, data, shape, name, mode, dev)
+    if block is None:
+        return gumbel_values(target, data, shape, name, mode, dev)
+    size = (block.size,)
+    out = gumbel_values(target, data, size, name, mode, dev, block.counters, block.total)
+    return target.xp.reshape(out, block.shape)

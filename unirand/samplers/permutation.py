@@ -29,6 +29,7 @@ from .arguments import (
     index_dtype,
     population,
 )
+from .blocks import refuse_block
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -103,13 +104,17 @@ def permutation(
     *,
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """A random permutation of ``arange(x)`` (``x`` an int) or of ``x`` along ``axis``:
     ``jax.random.permutation`` bit for bit.
 
     ``independent=True`` permutes every 1-d slice along ``axis`` separately; otherwise whole
     slices are reordered together.  ``arange(x)`` is int64 (int32 on JAX without x64).
+    ``index``/``offset`` raise ``ValueError``: a permutation is not elementwise.
     """
+    refuse_block(index, offset, "permutation")
     single(key, "permutation")
     independent = check_bool(independent, "independent")
     n = population(x, "x")
@@ -134,12 +139,23 @@ def permutation(
 
 
 @sampler
-def shuffle(key: PortableKey, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+def shuffle(
+    key: PortableKey,
+    x: Any,
+    axis: int = 0,
+    *,
+    xp: Any = None,
+    device: Any = None,
+    index: Any = None,
+    offset: Any = None,
+) -> Any:
     """Every 1-d slice of ``x`` along ``axis`` shuffled independently.
 
     ``jax.random.shuffle`` was removed from JAX; this is what it computed, which is
-    ``jax.random.permutation(key, x, axis, independent=True)`` (same bits).
+    ``jax.random.permutation(key, x, axis, independent=True)`` (same bits).  ``index``/
+    ``offset`` raise ``ValueError``: a shuffle is not elementwise.
     """
+    refuse_block(index, offset, "shuffle")
     if population(x, "x") is not None:
         raise TypeError(
             f"shuffle takes an array x, not an integer ({x!r}); use permutation(key, n) for "

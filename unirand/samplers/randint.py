@@ -21,7 +21,7 @@ from signed operations.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from ..engine.dtypes import dtype_name
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from .arguments import broadcast_to_shape, from_host
+from .blocks import parse_block
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -117,13 +118,19 @@ def plan(vmin: np.ndarray, vmax: np.ndarray, dtype: str) -> Plan:
     return Plan(_obj(vmin % mod), span, mult, nbits)
 
 
+class BoundOverflowError(OverflowError, ValueError):
+    """A bound that does not fit in int64: an ``OverflowError`` as JAX raises for such a
+    Python int, and a ``ValueError`` as unirand raises for every bad value (code catching
+    either gets it)."""
+
+
 def _host_ints(value: Any, argument: str) -> np.ndarray:
     """An integer bound as an object array of Python ints (JAX's int64 for Python ints)."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         raise TypeError(f"{argument} must be an integer or an integer array; got bool")
     if isinstance(value, int):
         if not -(2**63) <= value < 2**63:
-            raise OverflowError(
+            raise BoundOverflowError(
                 f"{argument}={value} does not fit in int64 (JAX's type for Python ints)"
             )
         return np.asarray(value, dtype=object)
@@ -165,13 +172,15 @@ def _split2(backend: Backend, data: Any) -> tuple[Any, Any]:
     return keys[0, ...], keys[1, ...]
 
 
-def _offsets32(backend: Backend, p: Plan, shape: tuple[int, ...], data: Any, device: Any) -> Any:
+def _offsets32(
+    backend: Backend, p: Plan, shape: tuple[int, ...], data: Any, device: Any, counters: Any
+) -> Any:
     """``(minval + offset) mod 2**32`` as words of ``shape``."""
     xp = backend.xp
     n = math.prod(shape)
     k1, k2 = _split2(backend, data)
-    w, a1, a2 = backend.raw_words(k1, n, device)
-    _, c1, c2 = backend.raw_words(k2, n, device)
+    w, a1, a2 = backend.raw_words(k1, n, device, counters)
+    _, c1, c2 = backend.raw_words(k2, n, device, counters)
     hi = xp.reshape(a1 ^ a2, shape)
     lo = xp.reshape(c1 ^ c2, shape)
     masked = w.masked
@@ -217,7 +226,9 @@ def _urem64(xp: Any, a: Any, d: Any, c: Any) -> Any:
     return xp.where(d == zero, a, xp.where(pos, small, big))
 
 
-def _offsets64(backend: Backend, p: Plan, shape: tuple[int, ...], data: Any, device: Any) -> Any:
+def _offsets64(
+    backend: Backend, p: Plan, shape: tuple[int, ...], data: Any, device: Any, counters: Any
+) -> Any:
     """``(minval + offset) mod 2**64`` as int64 two's complement of ``shape``."""
     xp = backend.xp
     i64 = int_dtype(backend, "int64")
@@ -227,7 +238,7 @@ def _offsets64(backend: Backend, p: Plan, shape: tuple[int, ...], data: Any, dev
         return xp.asarray(v, dtype=i64, device=device)
 
     def bits64(key: Any) -> Any:
-        _w, b1, b2 = backend.raw_words(key, n, device)
+        _w, b1, b2 = backend.raw_words(key, n, device, counters)
         hi, lo = xp.astype(b1, i64), xp.astype(b2, i64)
         return xp.reshape((hi << c(32)) | lo, shape)
 
@@ -248,17 +259,19 @@ def randint_values(
     p: Plan,
     dtype: str,
     device: Any,
+    counters: Any = None,
 ) -> Any:
-    """``jax.random.randint`` of ``shape`` and ``dtype`` for the bound plan ``p``."""
+    """``jax.random.randint`` of ``shape`` and ``dtype`` for the bound plan ``p``;
+    ``counters``: a block's (``shape`` is its, the plan its elements')."""
     xp = backend.xp
     target = int_dtype(backend, dtype)
-    fast = _compiled(backend, data, shape, p, dtype, device)
+    fast = _compiled(backend, data, shape, p, dtype, device, counters)
     if fast is not None:
         return fast
     if p.nbits == 64:
-        v = _offsets64(backend, p, shape, data, device)
+        v = _offsets64(backend, p, shape, data, device, counters)
         return v if dtype == "int64" else backend.bitcast(v, "uint64")
-    v = _offsets32(backend, p, shape, data, device)
+    v = _offsets32(backend, p, shape, data, device, counters)
     masked = backend.masked_words
     if dtype == "uint32":
         return xp.astype(v, target)
@@ -270,7 +283,13 @@ def randint_values(
 
 
 def _compiled(
-    backend: Backend, data: Any, shape: tuple[int, ...], p: Plan, dtype: str, device: Any
+    backend: Backend,
+    data: Any,
+    shape: tuple[int, ...],
+    p: Plan,
+    dtype: str,
+    device: Any,
+    counters: Any = None,
 ) -> Any:
     """The plan on the compiled engine, or ``None`` where it does not run.  Its values are
     passed one per draw, or broadcast to one per element."""
@@ -286,7 +305,9 @@ def _compiled(
         return np.ascontiguousarray(np.broadcast_to(v.astype(word), shape)).reshape(-1)
 
     plan = (host(p.span), host(p.mult), host(p.base))
-    return backend.compiled("randint", keys[0, ...], shape, dtype, device, l0, l1, *plan)
+    return backend.compiled(
+        "randint", keys[0, ...], shape, dtype, device, l0, l1, *plan, counters=counters
+    )
 
 
 # -- the public function -----------------------------------------------------------------------
@@ -300,6 +321,8 @@ def randint(
     *,
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """Integers in ``[minval, maxval)``: ``jax.random.randint`` bit for bit.
 
@@ -308,7 +331,8 @@ def randint(
     ``minval``, and a ``maxval`` above the dtype's maximum includes the maximum (e.g.
     ``randint(k, s, 0, 256, "uint8")`` covers 0..255).  Python ints are int64, as in JAX with
     x64.  The default dtype is int32 (JAX's default is int64 with x64, int32 without; the
-    streams of the two differ).  Floats are rejected (JAX truncates them).
+    streams of the two differ).  Floats are rejected (JAX truncates them).  ``index``/``offset``:
+    one block of the draw (as :func:`unirand.bits`).
     """
     single(key, "randint")
     shape = as_shape(shape)
@@ -317,9 +341,10 @@ def randint(
     vmax = _host_or_traced(maxval, "maxval")
     for arg, v in (("minval", vmin), ("maxval", vmax)):
         broadcast_to_shape(f"randint {arg}", shape, tuple(np.shape(v)))
+    block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     int_dtype(target, name)
-    jb = native_jax(target, dev, "randint")
+    jb = native_jax(target, dev, "randint") if block is None else None
     concrete = isinstance(vmin, np.ndarray) and isinstance(vmax, np.ndarray)
     if jb is not None and (not concrete or _jax_takes(vmin, vmax)):
         return jax_call(
@@ -330,7 +355,12 @@ def randint(
             "randint: traced bounds need JAX's native engine (XLA:CPU); the portable engine "
             "needs concrete bounds"
         )
-    return randint_values(target, data, shape, plan(vmin, vmax, name), name, dev)
+    if block is None:
+        return randint_values(target, data, shape, plan(vmin, vmax, name), name, dev)
+    vmin, vmax = (block.take(v) if v.ndim else v for v in (vmin, vmax))  # the block's bounds
+    p = plan(vmin, vmax, name)
+    out = randint_values(target, data, block.full, p, name, dev, block.counters)
+    return target.xp.reshape(out, block.shape)
 
 
 def _jax_takes(vmin: np.ndarray, vmax: np.ndarray) -> bool:
@@ -338,7 +368,7 @@ def _jax_takes(vmin: np.ndarray, vmax: np.ndarray) -> bool:
     them as int32 and overflows beyond (the portable engine, exact for integers, takes over)."""
     import jax
 
-    if jax.config.jax_enable_x64:
+    if cast(Any, jax.config).jax_enable_x64:
         return True
     lo, hi = -(2**31), 2**31 - 1
     return all(v.size == 0 or (lo <= int(v.min()) and int(v.max()) <= hi) for v in (vmin, vmax))

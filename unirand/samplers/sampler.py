@@ -31,10 +31,13 @@ from ..keys import reuse
 from ..keys.operations import other
 from ..keys.portable import PortableKey
 
-__all__ = ["REGISTRY", "sampler"]
+__all__ = ["BLOCK_ARGUMENTS", "REGISTRY", "sampler"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+#: the keyword arguments that select a block of a draw (``samplers/blocks.py``)
+BLOCK_ARGUMENTS = ("index", "offset")
 
 #: every sampler by name, in the order they were registered
 REGISTRY: dict[str, Callable[..., Any]] = {}
@@ -65,7 +68,12 @@ def sampler(fn: Callable[P, R]) -> Callable[P, R]:
         bound.apply_defaults()
         call = getattr(other(key), name)
         values = bound.arguments
-        return cast(R, call(*(values[n] for n in positional), **{n: values[n] for n in keywords}))
+        # a block argument reaches another key only when given: its method then decides (a
+        # native key refuses it with unirand's ValueError); keys without blocks keep working
+        given = {
+            n: values[n] for n in keywords if n not in BLOCK_ARGUMENTS or values[n] is not None
+        }
+        return cast(R, call(*(values[n] for n in positional), **given))
 
     REGISTRY[name] = dispatch
     return dispatch

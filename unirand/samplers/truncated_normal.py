@@ -27,6 +27,7 @@ from ..keys.validation import as_shape
 from ..math.xla_erf import erf_f32, erf_f64_host
 from ..math.xla_erf_inv import erf_inv_f64
 from .arguments import broadcast_to_shape
+from .blocks import parse_block
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -98,9 +99,11 @@ def truncated_normal_values(
     shape: tuple[int, ...],
     dtype: str,
     device: Any,
+    counters: Any = None,
 ) -> Any:
     """Truncated normals of shape ``shape`` from host bounds ``(a, b, lo, hi)`` (see
-    :func:`host_bounds`; they broadcast to ``shape``).
+    :func:`host_bounds`; they broadcast to ``shape``); ``counters``: a block's (``shape`` is
+    its, the bounds its elements').
 
     Shape ``()`` is computed as one value of shape ``(1,)`` (the same counter, so the same
     number: the float operations need 1-d arrays) and returned with shape ``()``, as
@@ -109,7 +112,7 @@ def truncated_normal_values(
     if shape == ():
         one = tuple(np.reshape(v, (1,)) for v in bounds)
         return backend.xp.reshape(
-            truncated_normal_values(backend, data, one, (1,), dtype, device), ()
+            truncated_normal_values(backend, data, one, (1,), dtype, device, counters), ()
         )
     if bounds[2].all() and bounds[3].all() and backend.compiled_available(data, device):
         # nonzero clip bounds (a zero bound's sign would need NumPy's maximum); each one value
@@ -117,13 +120,15 @@ def truncated_normal_values(
         a, b, lo, hi = bounds
         host = (backend.host_param(v, dtype, shape) for v in (a, b - a, lo, hi))
         params = (*host, root2_16(dtype))  # b - a: the uniform's range, rounded in the dtype
-        fast = backend.compiled("truncated_normal", data, shape, dtype, device, *params)
+        fast = backend.compiled(
+            "truncated_normal", data, shape, dtype, device, *params, counters=counters
+        )
         if fast is not None:
             return fast
     xp = backend.xp
     a, b, lo, hi = (backend.from_numpy(np.ascontiguousarray(v), device) for v in bounds)
     a, b, lo, hi = (xp.reshape(v, bounds[0].shape) for v in (a, b, lo, hi))
-    u = backend.uniform(data, shape, dtype, a, b, device)
+    u = backend.uniform(data, shape, dtype, a, b, device, counters)
     if dtype == "float64":
         ops = backend.float64_ops()
         z = erf_inv_f64(ops, u)
@@ -157,6 +162,8 @@ def truncated_normal(
     *,
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
     """Standard normals truncated to ``(lower, upper)``: ``jax.random.truncated_normal`` as
     XLA:CPU computes it.
@@ -164,6 +171,7 @@ def truncated_normal(
     ``lower``/``upper`` are floats or float arrays (infinite bounds allowed); ``shape``
     defaults to their broadcast shape.  Concrete bounds must satisfy ``lower < upper`` (in
     ``dtype``) everywhere and not be NaN: JAX returns clipped garbage there, unirand raises.
+    ``index``/``offset``: one block of the draw (as :func:`unirand.bits`).
     """
     single(key, "truncated_normal")
     name = canonical(dtype, FLOAT_DTYPES)
@@ -177,6 +185,7 @@ def truncated_normal(
     else:
         for arg, v in (("lower", lo), ("upper", up)):
             broadcast_to_shape(f"truncated_normal {arg}", shape, tuple(np.shape(v)))
+    block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
     if not (lo_traced or up_traced):
@@ -188,7 +197,7 @@ def truncated_normal(
                 f"truncated_normal: lower must be < upper everywhere (in {name}); got lower "
                 f"{lower!r}, upper {upper!r}"
             )
-    jb = native_jax(target, dev, "truncated_normal", name)
+    jb = native_jax(target, dev, "truncated_normal", name) if block is None else None
     if jb is not None:
         return jax_call(
             jb, target, data, dev, "truncated_normal", lower, upper, shape, target.dtype(name)
@@ -197,5 +206,12 @@ def truncated_normal(
         raise TypeError("truncated_normal: the portable engine needs concrete (non-traced) bounds")
     # np.ascontiguousarray makes 0-d arrays 1-d: keep the bounds' shape (shape () stays ())
     lo_b, up_b = (np.ascontiguousarray(v).reshape(v.shape) for v in np.broadcast_arrays(lo, up))
+    if block is None:
+        return truncated_normal_values(
+            target, data, host_bounds(lo_b, up_b, name), shape, name, dev
+        )
+    if lo_b.ndim:  # the bounds of the block's elements only
+        lo_b, up_b = (np.ascontiguousarray(block.take(v)) for v in (lo_b, up_b))
     bounds = host_bounds(lo_b, up_b, name)
-    return truncated_normal_values(target, data, bounds, shape, name, dev)
+    out = truncated_normal_values(target, data, bounds, block.full, name, dev, block.counters)
+    return target.xp.reshape(out, block.shape)

@@ -14,6 +14,7 @@ from ..engine.dtypes import FLOAT_DTYPES, canonical
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from .arguments import check_elements, uniform_bound
+from .blocks import parse_block
 from .jax_native import jax_call, native_jax
 from .sampler import sampler
 
@@ -30,16 +31,28 @@ def uniform(
     *,
     xp: Any = None,
     device: Any = None,
+    index: Any = None,
+    offset: Any = None,
 ) -> Any:
-    """Floats in ``[minval, maxval)``: ``jax.random.uniform`` bit for bit, XLA:CPU FMA included."""
+    """Floats in ``[minval, maxval)``: ``jax.random.uniform`` bit for bit, XLA:CPU FMA included.
+
+    ``index``/``offset``: one block of the draw (as :func:`unirand.bits`)."""
     single(key, "uniform")
     shape = as_shape(shape)
     name = canonical(dtype, FLOAT_DTYPES)
+    block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
-    check_elements(target, shape)
+    check_elements(target, shape if block is None else block.full)
     minval = uniform_bound(minval, target, shape, "minval")
     maxval = uniform_bound(maxval, target, shape, "maxval")
+    if block is not None:  # the bounds of the block's elements: the same values element-wise
+        lo, hi = (
+            v if not getattr(v, "shape", ()) else block.take_on(target, v, dev)
+            for v in (minval, maxval)
+        )
+        out = target.uniform(data, block.full, name, lo, hi, dev, block.counters)
+        return target.xp.reshape(out, block.shape)
     jb = native_jax(target, dev, "uniform", name)
     if jb is not None and name == "float16" and not (_finite(minval) and _finite(maxval)):
         jb = None  # XLA's float16 NaN signs depend on the vector lane: see _finite

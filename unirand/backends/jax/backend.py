@@ -21,7 +21,7 @@ values or more aborts, whatever its dtype (and a clean ``MemoryError`` stops sma
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -100,7 +100,7 @@ class JaxBackend(Backend):
         super().__init__(jnp)
 
     def dtype(self, name: str) -> Any:
-        if name in ("uint64", "float64", "int64") and not jax.config.jax_enable_x64:
+        if name in ("uint64", "float64", "int64") and not cast(Any, jax.config).jax_enable_x64:
             raise TypeError(
                 f"dtype {name} on JAX needs 64-bit types: enable them with "
                 "jax.config.update('jax_enable_x64', True)"
@@ -166,26 +166,39 @@ class JaxBackend(Backend):
         value = jnp.asarray(value, dtype=jnp.uint32)
         return jax.random.key_data(jax.random.fold_in(self._key(data), value))
 
-    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def bits(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         check_elements(shape)
+        if counters is not None:  # a block: jax.random.bits draws whole arrays only
+            return Backend.bits(self, data, shape, dtype, device, counters)
         target = self.dtype(dtype)
         with jax.threefry_partitionable(True):
             return jax.random.bits(self._key(self.to_device(data, device)), shape, target)
 
     # -- the engine's entry points: every portable-engine draw on JAX passes one -------------
-    def raw_words(self, data: Any, n: int, device: Any) -> Any:
+    def raw_words(self, data: Any, n: int, device: Any, counters: Any = None) -> Any:
         check_elements(n)
-        return super().raw_words(data, n, device)
+        return super().raw_words(data, n, device, counters)
 
     def uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        minval: Any,
+        maxval: Any,
+        device: Any,
+        counters: Any = None,
     ) -> Any:
         check_elements(shape)
-        return super().uniform(data, shape, dtype, minval, maxval, device)
+        return super().uniform(data, shape, dtype, minval, maxval, device, counters)
 
-    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def normal(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         check_elements(shape)
-        return super().normal(data, shape, dtype, device)
+        return super().normal(data, shape, dtype, device, counters)
 
     def round16(self, x: Any, dtype: str) -> Any:
         # by integer operations: XLA may fuse or drop float16 roundings (AVX512-FP16 hosts)
@@ -213,9 +226,11 @@ class JaxReferenceBackend(JaxBackend):
 
     fold_in = Backend.fold_in
 
-    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def bits(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         check_elements(shape)
-        return Backend.bits(self, data, shape, dtype, device)
+        return Backend.bits(self, data, shape, dtype, device, counters)
 
 
 BACKEND = JaxBackend()

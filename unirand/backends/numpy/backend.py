@@ -12,7 +12,7 @@ calls.  The golden vectors test every path here.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import array_api_compat.numpy as compat_np
 import numpy as np
@@ -76,7 +76,7 @@ class NumpyBackend(Backend):
     def host_key(self, data: Any) -> tuple[int, int]:
         return int(data[0]), int(data[1])
 
-    def float32_ops(self) -> NumpyFloat32Ops:
+    def float32_ops(self) -> NumpyFloat32Ops:  # type: ignore[override]  # same interface, NumPy's ufuncs
         return _OPS
 
     def log_f64(self, x: Any) -> Any:
@@ -84,13 +84,15 @@ class NumpyBackend(Backend):
         # is used where a probe proved it glibc's, else the emulation
         return host_log_f64(x)
 
-    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        fast = self.compiled_normal(data, shape, dtype, device)
+    def normal(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
+        fast = self.compiled_normal(data, shape, dtype, device, counters)
         if fast is not None:
             return fast
         if dtype == "float64":  # erf_inv's temporaries one chunk at a time
             out64 = np.empty(int(np.prod(shape, dtype=np.int64)), np.float64)
-            return self.normal_f64_chunked(data, shape, device, CHUNK, out64)
+            return self.normal_f64_chunked(data, shape, device, CHUNK, out64, counters)
         n = int(np.prod(shape, dtype=np.int64))
         out = np.empty(n, numpy_dtype(dtype))
         size = min(n, CHUNK)
@@ -103,9 +105,9 @@ class NumpyBackend(Backend):
                 _normal_uniform_f32(x0, x1, u)
                 ws.normal_f32(u, out[start:stop])
 
-            run_chunks(k0, k1, n, fill)
+            run_chunks(k0, k1, n, fill, counters)
             return out.reshape(shape)
-        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device, counters)
         target = out.dtype
 
         def work(start: int) -> None:
@@ -114,7 +116,9 @@ class NumpyBackend(Backend):
             z64 = ws.f[12][: uc.shape[0]]
             ws.erf_inv(uc.astype(np.float64), z64)
             z = z64.astype(np.float32)
-            out[start : start + CHUNK] = scale(_OPS, z, dtype, lambda v: v.astype(target))
+            out[start : start + CHUNK] = scale(
+                cast(Any, _OPS), z, dtype, lambda v: v.astype(target)
+            )
 
         parallel_map(work, range(0, n, CHUNK))
         return out.reshape(shape)
@@ -147,8 +151,10 @@ class NumpyBackend(Backend):
         block(k0, k1, x0, x1, np.empty(1, _U32))
         return np.array([x0[0], x1[0]], _U32)
 
-    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        fast = self.compiled("bits", data, shape, dtype, device)
+    def bits(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
+        fast = self.compiled("bits", data, shape, dtype, device, counters=counters)
         if fast is not None:
             return fast
         k0, k1 = (int(v) for v in data)
@@ -167,19 +173,26 @@ class NumpyBackend(Backend):
                 np.bitwise_xor(x0, x1, out=x0)
                 np.copyto(out[start:stop], x0, casting="unsafe")  # keeps the low bits
 
-        run_chunks(k0, k1, n, fill)
+        run_chunks(k0, k1, n, fill, counters)
         return out.reshape(shape)
 
     def uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        minval: Any,
+        maxval: Any,
+        device: Any,
+        counters: Any = None,
     ) -> Any:
-        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device)
+        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device, counters)
         if fast is not None:
             return fast
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         n = int(np.prod(shape, dtype=np.int64))
         if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape
-            f = self.mantissa_floats(data, n, dtype, device)
+            f = self.mantissa_floats(data, n, dtype, device, counters)
             return apply_affine(self, f.reshape(shape), dtype, bounds)
         k0, k1 = (int(v) for v in data)
         out = np.empty(n, numpy_dtype(dtype))
@@ -212,7 +225,7 @@ class NumpyBackend(Backend):
             if not trivial:
                 o[...] = apply_affine(self, o, dtype, bounds)
 
-        run_chunks(k0, k1, n, fill)
+        run_chunks(k0, k1, n, fill, counters)
         return out.reshape(shape)
 
 

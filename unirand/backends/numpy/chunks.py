@@ -42,15 +42,29 @@ def block(k0: int, k1: int, x0: np.ndarray, x1: np.ndarray, t: np.ndarray) -> No
 Fill = Callable[[int, int, np.ndarray, np.ndarray, np.ndarray], None]
 
 
-def run_chunks(k0: int, k1: int, n: int, fill: Fill) -> None:
-    """Hash counters 0..n-1 chunk by chunk; ``fill(start, stop, y0, y1, scratch)`` stores them."""
+def run_chunks(
+    k0: int, k1: int, n: int, fill: Fill, counters: np.ndarray | range | None = None
+) -> None:
+    """Hash counters 0..n-1 chunk by chunk; ``fill(start, stop, y0, y1, scratch)`` stores them.
+
+    ``counters``: hash these flat indices (int64, ``n`` of them: a block of a draw) instead;
+    ``start``/``stop`` still count positions in the output."""
 
     def work(start: int) -> None:
         stop = min(start + CHUNK, n)
         m = stop - start
-        # chunks never straddle a multiple of 2**32, so the high counter word is constant
-        x0 = np.full(m, start >> 32, _U32)
-        x1 = np.arange(start & 0xFFFFFFFF, (start & 0xFFFFFFFF) + m, dtype=np.uint64).astype(_U32)
+        if isinstance(counters, range):  # a contiguous block: counted, as a whole draw
+            c = np.arange(counters.start + start, counters.start + stop, dtype=np.int64)
+        if counters is not None:
+            c = c if isinstance(counters, range) else counters[start:stop]
+            x0 = (c >> 32).astype(_U32)
+            x1 = (c & 0xFFFFFFFF).astype(_U32)
+        else:
+            # chunks never straddle a multiple of 2**32, so the high counter word is constant
+            x0 = np.full(m, start >> 32, _U32)
+            x1 = np.arange(start & 0xFFFFFFFF, (start & 0xFFFFFFFF) + m, dtype=np.uint64).astype(
+                _U32
+            )
         t = np.empty(m, _U32)
         block(k0, k1, x0, x1, t)
         fill(start, stop, x0, x1, t)

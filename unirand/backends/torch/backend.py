@@ -172,9 +172,12 @@ class TorchBackend(Backend):
         # the float64 route is fastest where the device has float64 (not MPS)
         return WideFloat32Ops(self)
 
-    def normal(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
-        fast = self.compiled_normal(data, shape, dtype, device)
-        if fast is None and dtype == "float32":
+    def normal(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
+        # a block (counters) skips the Triton kernels: they hash counters 0..n-1
+        fast = self.compiled_normal(data, shape, dtype, device, counters)
+        if fast is None and dtype == "float32" and counters is None:
             fast = self.fused_cuda("normal", data, shape, dtype, device)
         if fast is not None:
             return fast
@@ -182,9 +185,9 @@ class TorchBackend(Backend):
             dev = torch.device(data.device if device is None else device)
             out64 = torch.empty(_numel(shape), dtype=torch.float64, device=dev)
             step = CHUNK if dev.type == "cpu" else max(_numel(shape), 1)
-            return self.normal_f64_chunked(data, shape, device, step, out64)
+            return self.normal_f64_chunked(data, shape, device, step, out64, counters)
         n = _numel(shape)
-        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device)
+        u = self.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device, counters)
         target = _DTYPES[dtype]
         out = torch.empty(n, dtype=target, device=u.device)
         ops = self.float32_ops()
@@ -220,16 +223,18 @@ class TorchBackend(Backend):
     def words_to_u32(self, x: Any) -> Any:
         return x.to(torch.uint32)
 
-    def _hash(self, data: Any, n: int, device: Any) -> tuple[Any, Any, Any]:
+    def _hash(self, data: Any, n: int, device: Any, counters: Any = None) -> tuple[Any, Any, Any]:
         device = torch.device(data.device if device is None else device)
         k0, k1 = (int(v) for v in data.to(torch.int64).tolist())
-        return (device, *_hash_int32(k0, k1, n, device))
+        return (device, *_hash_int32(k0, k1, n, device, counters))
 
-    def bits(self, data: Any, shape: tuple[int, ...], dtype: str, device: Any) -> Any:
+    def bits(
+        self, data: Any, shape: tuple[int, ...], dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         # written chunk by chunk into the output: peak memory is the output plus one chunk's
         # words (a 2 GiB uint8 draw needs 2 GiB, not the 16 GiB of an int64 counter array)
-        fast = self.compiled("bits", data, shape, dtype, device)
-        if fast is None and dtype == "uint32":
+        fast = self.compiled("bits", data, shape, dtype, device, counters=counters)
+        if fast is None and dtype == "uint32" and counters is None:
             fast = self.fused_cuda("bits", data, shape, dtype, device)
         if fast is not None:
             return fast
@@ -239,7 +244,7 @@ class TorchBackend(Backend):
         wide = dtype == "uint64"
         out = torch.empty(n, dtype=torch.int64 if wide else _STORE[dtype], device=device)
         mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
-        for start, a, b in _hash_chunks(k0, k1, n, device):
+        for start, a, b in _hash_chunks(k0, k1, n, device, counters):
             piece = out[start : start + a.shape[0]]
             if wide:
                 piece.copy_(a.to(torch.int64) << 32).bitwise_or_(b.to(torch.int64) & mask)
@@ -253,20 +258,28 @@ class TorchBackend(Backend):
         return out.reshape(shape)
 
     def uniform(
-        self, data: Any, shape: tuple[int, ...], dtype: str, minval: Any, maxval: Any, device: Any
+        self,
+        data: Any,
+        shape: tuple[int, ...],
+        dtype: str,
+        minval: Any,
+        maxval: Any,
+        device: Any,
+        counters: Any = None,
     ) -> Any:
         # scalar bounds on the CPU: the affine map chunk by chunk, in place for float32, so the
         # peak is the output plus the float32 floats (16-bit) and one chunk's temporaries
-        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device)
+        fast = self.compiled_uniform(data, shape, dtype, minval, maxval, device, counters)
         host = host_bounds(dtype, minval, maxval) if dtype == "float32" else None
         if fast is None and host is not None and all(math.isfinite(v) for v in host):
-            fast = self.fused_cuda("uniform", data, shape, dtype, device, host)
+            if counters is None:  # the Triton kernels hash counters 0..n-1 only
+                fast = self.fused_cuda("uniform", data, shape, dtype, device, host)
         if fast is not None:
             return fast
         bounds = affine_bounds(self, dtype, minval, maxval, device)
         if bounds.m.ndim or bounds.r.ndim:  # array bounds broadcast against the whole shape
-            return Backend.uniform(self, data, shape, dtype, minval, maxval, device)
-        f = self.mantissa_floats(data, _numel(shape), dtype, device)
+            return Backend.uniform(self, data, shape, dtype, minval, maxval, device, counters)
+        f = self.mantissa_floats(data, _numel(shape), dtype, device, counters)
         if f.device.type != "cpu":  # one kernel per operation over the whole draw
             return apply_affine(self, f.reshape(shape), dtype, bounds)
         in_place = dtype in ("float32", "float64")
@@ -275,7 +288,9 @@ class TorchBackend(Backend):
             out[start : start + CHUNK] = apply_affine(self, f[start : start + CHUNK], dtype, bounds)
         return out.reshape(shape)
 
-    def mantissa_floats(self, data: Any, n: int, dtype: str, device: Any) -> Any:
+    def mantissa_floats(
+        self, data: Any, n: int, dtype: str, device: Any, counters: Any = None
+    ) -> Any:
         # the engine's floats (Backend.mantissa_floats), chunk by chunk into float32: 4 bytes
         # per element instead of two int64 word arrays
         device = torch.device(data.device if device is None else device)
@@ -283,7 +298,7 @@ class TorchBackend(Backend):
         if dtype == "float64":  # k = top 52 bits of (b1 << 32) | b2
             out64 = torch.empty(n, dtype=torch.float64, device=device)
             mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
-            for start, a, b in _hash_chunks(k0, k1, n, device):
+            for start, a, b in _hash_chunks(k0, k1, n, device, counters):
                 k = (a.to(torch.int64) & mask) << 20
                 k.bitwise_or_((b.to(torch.int64) & mask) >> 12)
                 out64[start : start + a.shape[0]].copy_(k).mul_(2.0**-52)  # exact
@@ -291,7 +306,7 @@ class TorchBackend(Backend):
         nmant = MANTISSA[dtype]
         rng_bits = 8 if nmant < 8 else WIDTH[dtype]
         out = torch.empty(n, dtype=torch.float32, device=device)
-        for start, a, b in _hash_chunks(k0, k1, n, device):
+        for start, a, b in _hash_chunks(k0, k1, n, device, counters):
             a.bitwise_xor_(b)
             if rng_bits < 32:
                 a.bitwise_and_((1 << rng_bits) - 1)
@@ -300,8 +315,10 @@ class TorchBackend(Backend):
             out[start : start + a.shape[0]].copy_(a).mul_(2.0**-nmant)  # exact
         return out
 
-    def raw_words(self, data: Any, n: int, device: Any) -> tuple[Words, Any, Any]:
-        device, x0, x1 = self._hash(data, n, device)
+    def raw_words(
+        self, data: Any, n: int, device: Any, counters: Any = None
+    ) -> tuple[Words, Any, Any]:
+        device, x0, x1 = self._hash(data, n, device, counters)
         mask = torch.tensor(MASK32, dtype=torch.int64, device=device)
         return self.words(device), x0.to(torch.int64) & mask, x1.to(torch.int64) & mask
 
@@ -326,28 +343,38 @@ def _s32(v: int) -> int:
 _STORE = {"uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.int32}
 
 
-def _hash_int32(k0: int, k1: int, n: int, device: Any) -> tuple[Any, Any]:
-    """Threefry-2x32 (20 rounds) of counters 0..n-1, as two int32 tensors of the hash words."""
+def _hash_int32(
+    k0: int, k1: int, n: int, device: Any, counters: np.ndarray | None = None
+) -> tuple[Any, Any]:
+    """Threefry-2x32 (20 rounds) of counters 0..n-1 (or of a block's ``counters``), as two
+    int32 tensors of the hash words."""
     if device.type != "cpu" or n <= CHUNK:  # one chunk: its words are the result
-        for _, a, b in _hash_chunks(k0, k1, n, device):
+        for _, a, b in _hash_chunks(k0, k1, n, device, counters):
             return a, b
     x0 = torch.empty(n, dtype=torch.int32, device=device)
     x1 = torch.empty(n, dtype=torch.int32, device=device)
-    for start, a, b in _hash_chunks(k0, k1, n, device):
+    for start, a, b in _hash_chunks(k0, k1, n, device, counters):
         x0[start : start + a.shape[0]] = a
         x1[start : start + b.shape[0]] = b
     return x0, x1
 
 
-def _hash_chunks(k0: int, k1: int, n: int, device: Any) -> Any:
+def _hash_chunks(
+    k0: int, k1: int, n: int, device: Any, counters: np.ndarray | range | None = None
+) -> Any:
     """``(start, a, b)``: the two hash words (int32) of counters ``start ..`` chunk by chunk
-    (one chunk on a GPU); the buffers are reused, so each chunk is consumed before the next."""
+    (one chunk on a GPU); the buffers are reused, so each chunk is consumed before the next.
+    ``counters``: a block's flat indices (host int64) hashed in their place."""
     ks = (k0, k1, k0 ^ k1 ^ PARITY)
     step = CHUNK if device.type == "cpu" else max(n, 1)
     t = torch.empty(min(step, n), dtype=torch.int32, device=device)
     for start in range(0, n, step):
         m = min(step, n - start)
-        idx = torch.arange(start, start + m, dtype=torch.int64, device=device)
+        if counters is None or isinstance(counters, range):  # counted (a contiguous block)
+            first = start if counters is None else counters.start + start
+            idx = torch.arange(first, first + m, dtype=torch.int64, device=device)
+        else:
+            idx = torch.from_numpy(np.ascontiguousarray(counters[start : start + m])).to(device)
         a = (idx >> 32).to(torch.int32)
         b = (idx & MASK32).to(torch.int32)  # wraps into the int32 with the same bits
         del idx

@@ -1,7 +1,9 @@
 """The compiled engine's entry points: a draw cut into parts, each part one kernel call.
 
-Every entry but ``fold_in`` is ``stream(k0, k1, out, dtype, *params)``.  Backends call these with
-the output array already allocated (NumPy's own, or a zero-copy NumPy
+Every entry but ``fold_in`` is ``stream(k0, k1, out, dtype, *params, idx=None)``: ``idx``, when
+given, holds the flat indices of ``out``'s elements in a larger draw (a block of it; one int64
+per element), so each value is that element's; without it the kernels hash ``0..n-1``.
+Backends call these with the output array already allocated (NumPy's own, or a zero-copy NumPy
 view of a torch CPU tensor), flat and C-contiguous, of the sampler's dtype.  A draw of more than
 ``SERIAL`` values is cut into parts of at least ``MIN_PART`` values, run on the worker threads
 of :mod:`unirand.engine.parallel` (the kernels release the GIL); element ``i`` of the output is
@@ -53,19 +55,32 @@ def _f64(x: Any) -> Any:
     return x.astype(np.float64, copy=False) if isinstance(x, np.ndarray) else float(x)
 
 
-def _run(kernel: Any, k0: int, k1: int, out: np.ndarray, *params: Any) -> None:
+def _idx(idx: Any) -> Any:
+    """A block's flat indices as the kernels read them (int64, contiguous), or ``None``: for
+    a whole draw and for a contiguous block (a ``range``), which the kernels count."""
+    if idx is None or isinstance(idx, range):
+        return None
+    return np.ascontiguousarray(idx, dtype=np.int64)
+
+
+def _origin(idx: Any) -> int:
+    """The first counter: that of a contiguous block, else 0."""
+    return idx.start if isinstance(idx, range) else 0
+
+
+def _run(kernel: Any, k0: int, k1: int, out: np.ndarray, *params: Any, origin: int = 0) -> None:
     """``kernel`` over ``out`` in parts; a parameter that is an array (one value per element
-    of ``out``) is cut into the same parts."""
+    of ``out``, a block's indices last) is cut into the same parts."""
     a, b = U32(k0), U32(k1)
     n = out.shape[0]
     if n <= SERIAL:
-        kernel(a, b, np.int64(0), out, *params)
+        kernel(a, b, np.int64(origin), out, *params)
         return
     size = max(MIN_PART, -(-n // (4 * workers())))
 
     def part(s: int) -> None:
         cut = [q[s : s + size] if isinstance(q, np.ndarray) else q for q in params]
-        kernel(a, b, np.int64(s), out[s : s + size], *cut)
+        kernel(a, b, np.int64(origin + s), out[s : s + size], *cut)
 
     parallel_map(part, range(0, n, size), min_tasks=2)
 
@@ -98,9 +113,9 @@ def _unsigned(out: np.ndarray) -> np.ndarray:
     return out.view(np.dtype(f"u{out.dtype.itemsize}")) if out.dtype.kind == "i" else out
 
 
-def bits(k0: int, k1: int, out: np.ndarray, dtype: str) -> None:
+def bits(k0: int, k1: int, out: np.ndarray, dtype: str, idx: Any = None) -> None:
     """Unsigned random bits of ``out``'s width (uint8/16/32/64)."""
-    _run(_BITS[out.dtype.itemsize], k0, k1, _unsigned(out))
+    _run(_BITS[out.dtype.itemsize], k0, k1, _unsigned(out), _idx(idx), origin=_origin(idx))
 
 
 def split(k0: int, k1: int, out: np.ndarray, dtype: str = "uint32") -> None:
@@ -113,85 +128,206 @@ def fold_in(k0: int, k1: int, value: int) -> tuple[int, int]:
     return int(y0), int(y1)
 
 
-def uniform(k0: int, k1: int, out: np.ndarray, dtype: str, m: Any, r: Any) -> None:
+def uniform(k0: int, k1: int, out: np.ndarray, dtype: str, m: Any, r: Any, idx: Any = None) -> None:
     """``max(m, f*r + m)`` as the specification rounds it; ``m``/``r`` already rounded to
     ``dtype`` (finite): one value each, or arrays of one value per element."""
     if dtype == "float32":
-        _run(streams.uniform_f32, k0, k1, out, _f32(m), _f32(r))
+        _run(streams.uniform_f32, k0, k1, out, _f32(m), _f32(r), _idx(idx), origin=_origin(idx))
     elif dtype == "float64":
-        _run(streams.uniform_f64, k0, k1, out, _f64(m), _f64(r))
+        _run(streams.uniform_f64, k0, k1, out, _f64(m), _f64(r), _idx(idx), origin=_origin(idx))
     else:
-        _run(streams.uniform_16, k0, k1, out.view(np.uint16), _f32(m), _f32(r), *_short(dtype))
+        _run(
+            streams.uniform_16,
+            k0,
+            k1,
+            out.view(np.uint16),
+            _f32(m),
+            _f32(r),
+            *_short(dtype),
+            _idx(idx),
+            origin=_origin(idx),
+        )
 
 
-def normal(k0: int, k1: int, out: np.ndarray, dtype: str, low: float, root2: float) -> None:
+def normal(
+    k0: int, k1: int, out: np.ndarray, dtype: str, low: float, root2: float, idx: Any = None
+) -> None:
     """Standard normals; ``low``/``root2``: ``nextafter(-1, 0)`` and ``sqrt(2)`` in a 16-bit
     ``dtype`` (unused for float32/float64)."""
     if dtype == "float32":
-        _run(streams.normal_f32, k0, k1, out)
+        _run(streams.normal_f32, k0, k1, out, _idx(idx), origin=_origin(idx))
     elif dtype == "float64":
-        _run(streams.normal_f64, k0, k1, out)
+        _run(streams.normal_f64, k0, k1, out, _idx(idx), origin=_origin(idx))
     else:
         view = out.view(np.uint16)
-        _run(streams.normal_16, k0, k1, view, _F32(low), _F32(root2), *_short(dtype))
+        _run(
+            streams.normal_16,
+            k0,
+            k1,
+            view,
+            _F32(low),
+            _F32(root2),
+            *_short(dtype),
+            _idx(idx),
+            origin=_origin(idx),
+        )
 
 
-def exponential(k0: int, k1: int, out: np.ndarray, dtype: str) -> None:
+def exponential(k0: int, k1: int, out: np.ndarray, dtype: str, idx: Any = None) -> None:
     if dtype == "float32":
-        _run(log_streams.exponential_f32, k0, k1, out)
+        _run(log_streams.exponential_f32, k0, k1, out, _idx(idx), origin=_origin(idx))
     elif dtype == "float64":
-        _run(log_streams.exponential_f64, k0, k1, out)
+        _run(log_streams.exponential_f64, k0, k1, out, _idx(idx), origin=_origin(idx))
     else:
-        _run(log_streams.exponential_16, k0, k1, out.view(np.uint16), *_short(dtype))
+        _run(
+            log_streams.exponential_16,
+            k0,
+            k1,
+            out.view(np.uint16),
+            *_short(dtype),
+            _idx(idx),
+            origin=_origin(idx),
+        )
 
 
-def gumbel(k0: int, k1: int, out: np.ndarray, dtype: str, tiny: float, mode: str = "low") -> None:
+def gumbel(
+    k0: int,
+    k1: int,
+    out: np.ndarray,
+    dtype: str,
+    tiny: float,
+    mode: str = "low",
+    idx: Any = None,
+    total: int | None = None,
+) -> None:
     """``tiny``: the dtype's smallest normal number; ``mode``: "low", "high" or "highest"
-    ("highest" is "high" but for float32)."""
-    n = np.int64(out.shape[0])
+    ("highest" is "high" but for float32); ``total``: the whole draw's size where ``out`` is
+    a block (the second uniforms of "high" follow it)."""
+    n = np.int64(out.shape[0] if total is None else total)
     if mode == "highest" and dtype == "float32":
-        _run(log_streams.gumbel_highest_f32, k0, k1, out, n)
+        _run(log_streams.gumbel_highest_f32, k0, k1, out, n, _idx(idx), origin=_origin(idx))
     elif mode in ("high", "highest"):
         if dtype == "float32":
-            _run(log_streams.gumbel_high_f32, k0, k1, out, n)
+            _run(log_streams.gumbel_high_f32, k0, k1, out, n, _idx(idx), origin=_origin(idx))
         elif dtype == "float64":
-            _run(log_streams.gumbel_high_f64, k0, k1, out, n)
+            _run(log_streams.gumbel_high_f64, k0, k1, out, n, _idx(idx), origin=_origin(idx))
         else:
             view = out.view(np.uint16)
-            _run(log_streams.gumbel_high_16, k0, k1, view, n, _F32(tiny), *_short(dtype))
+            _run(
+                log_streams.gumbel_high_16,
+                k0,
+                k1,
+                view,
+                n,
+                _F32(tiny),
+                *_short(dtype),
+                _idx(idx),
+                origin=_origin(idx),
+            )
     elif dtype == "float32":
-        _run(log_streams.gumbel_f32, k0, k1, out)
+        _run(log_streams.gumbel_f32, k0, k1, out, _idx(idx), origin=_origin(idx))
     elif dtype == "float64":
-        _run(log_streams.gumbel_f64, k0, k1, out)
+        _run(log_streams.gumbel_f64, k0, k1, out, _idx(idx), origin=_origin(idx))
     else:
-        _run(log_streams.gumbel_16, k0, k1, out.view(np.uint16), _F32(tiny), *_short(dtype))
+        _run(
+            log_streams.gumbel_16,
+            k0,
+            k1,
+            out.view(np.uint16),
+            _F32(tiny),
+            *_short(dtype),
+            _idx(idx),
+            origin=_origin(idx),
+        )
 
 
-def bernoulli(k0: int, k1: int, out: np.ndarray, dtype: str, p: Any, mode: str = "low") -> None:
+def bernoulli(
+    k0: int,
+    k1: int,
+    out: np.ndarray,
+    dtype: str,
+    p: Any,
+    mode: str = "low",
+    idx: Any = None,
+    total: int | None = None,
+) -> None:
     """``out`` is bool; ``p`` (rounded to ``dtype``) one value or one per element; ``mode``
-    "low" or "high"."""
-    n = np.int64(out.shape[0])
+    "low" or "high"; ``total`` as for :func:`gumbel`."""
+    n = np.int64(out.shape[0] if total is None else total)
     if dtype == "float64":
         if mode == "high":
-            _run(discrete_streams.bernoulli_high_f64, k0, k1, out, _f64(p), n)
+            _run(
+                discrete_streams.bernoulli_high_f64,
+                k0,
+                k1,
+                out,
+                _f64(p),
+                n,
+                _idx(idx),
+                origin=_origin(idx),
+            )
         else:
-            _run(discrete_streams.bernoulli_f64, k0, k1, out, _f64(p))
+            _run(
+                discrete_streams.bernoulli_f64, k0, k1, out, _f64(p), _idx(idx), origin=_origin(idx)
+            )
     elif dtype == "float32":
         if mode == "high":
-            _run(discrete_streams.bernoulli_high_f32, k0, k1, out, _f32(p), n)
+            _run(
+                discrete_streams.bernoulli_high_f32,
+                k0,
+                k1,
+                out,
+                _f32(p),
+                n,
+                _idx(idx),
+                origin=_origin(idx),
+            )
         else:
-            _run(discrete_streams.bernoulli_f32, k0, k1, out, _f32(p))
+            _run(
+                discrete_streams.bernoulli_f32, k0, k1, out, _f32(p), _idx(idx), origin=_origin(idx)
+            )
     else:  # 16-bit uniforms and probabilities are exact in float32
         nmant, rng_bits, bf16 = _short(dtype)
         if mode == "high":
             kernel = discrete_streams.bernoulli_high_16
-            _run(kernel, k0, k1, out, _f32(p), n, nmant, rng_bits, bf16)
+            _run(
+                kernel,
+                k0,
+                k1,
+                out,
+                _f32(p),
+                n,
+                nmant,
+                rng_bits,
+                bf16,
+                _idx(idx),
+                origin=_origin(idx),
+            )
         else:
-            _run(discrete_streams.bernoulli_16, k0, k1, out, _f32(p), nmant, rng_bits)
+            _run(
+                discrete_streams.bernoulli_16,
+                k0,
+                k1,
+                out,
+                _f32(p),
+                nmant,
+                rng_bits,
+                _idx(idx),
+                origin=_origin(idx),
+            )
 
 
 def randint(
-    k0: int, k1: int, out: np.ndarray, dtype: str, l0: int, l1: int, span: Any, mult: Any, base: Any
+    k0: int,
+    k1: int,
+    out: np.ndarray,
+    dtype: str,
+    l0: int,
+    l1: int,
+    span: Any,
+    mult: Any,
+    base: Any,
+    idx: Any = None,
 ) -> None:
     """A bound plan (:mod:`unirand.samplers.randint`); ``(k0, k1)``, ``(l0, l1)``: the keys of
     ``split(key)``; ``span``/``mult``/``base``: ints, or uint32/uint64 arrays of one value per
@@ -201,7 +337,7 @@ def randint(
     word = np.uint64 if wide else U32
     plan = tuple(q if isinstance(q, np.ndarray) else word(q) for q in (span, mult, base))
     kernel = discrete_streams.randint64 if wide else discrete_streams.randint32
-    _run(kernel, k0, k1, _unsigned(out), U32(l0), U32(l1), *plan)
+    _run(kernel, k0, k1, _unsigned(out), U32(l0), U32(l1), *plan, _idx(idx), origin=_origin(idx))
 
 
 def truncated_normal(
@@ -214,17 +350,38 @@ def truncated_normal(
     lo: Any,
     hi: Any,
     root2: float,
+    idx: Any = None,
 ) -> None:
     """The uniform's ``a`` and range ``r`` (rounded to ``dtype``), the clip bounds ``lo``/``hi``
     (nonzero): one value each or arrays of one per element; ``sqrt(2)`` in a 16-bit ``dtype``."""
     if dtype == "float32":
-        bounds = (_f32(a), _f32(r), _f32(lo), _f32(hi))
-        _run(streams.truncated_normal_f32, k0, k1, out, *bounds)
+        bounds: tuple[Any, ...] = (_f32(a), _f32(r), _f32(lo), _f32(hi))
+        _run(streams.truncated_normal_f32, k0, k1, out, *bounds, _idx(idx), origin=_origin(idx))
     elif dtype == "float64":
-        _run(streams.truncated_normal_f64, k0, k1, out, _f64(a), _f64(r), _f64(lo), _f64(hi))
+        _run(
+            streams.truncated_normal_f64,
+            k0,
+            k1,
+            out,
+            _f64(a),
+            _f64(r),
+            _f64(lo),
+            _f64(hi),
+            _idx(idx),
+            origin=_origin(idx),
+        )
     else:
         bounds = (_f32(a), _f32(r), _f32(lo), _f32(hi), _F32(root2))
-        _run(streams.truncated_normal_16, k0, k1, out.view(np.uint16), *bounds, *_short(dtype))
+        _run(
+            streams.truncated_normal_16,
+            k0,
+            k1,
+            out.view(np.uint16),
+            *bounds,
+            *_short(dtype),
+            _idx(idx),
+            origin=_origin(idx),
+        )
 
 
 def _warm_up_calls() -> list[tuple[Any, tuple[Any, ...]]]:

@@ -10,13 +10,23 @@ scalar form of ``x.view(np.uint32)``.  Imported only when Numba is installed.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, cast
 
 from llvmlite import ir
 from numba import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic as _numba_intrinsic
 
 __all__ = ["fma32", "fma64", "f32_bits", "f32_from_bits", "f64_bits", "f64_from_bits"]
+
+_P = ParamSpec("_P")
+
+
+def intrinsic(fn: Callable[Concatenate[Any, _P], Any]) -> Callable[_P, Any]:
+    """``numba.extending.intrinsic(fn)``, typed as kernels call it: without the typing context
+    (Numba's stubs type the call with ``typingctx`` and as never returning, since it raises in
+    pure Python; inside a kernel it is the LLVM code)."""
+    return cast("Callable[_P, Any]", _numba_intrinsic(fn))
 
 
 def _fma(llvm_type: ir.Type, name: str) -> Any:

@@ -25,7 +25,12 @@ from numba import njit
 
 __all__ = ["jit", "inline"]
 
-_OPTIONS = {"nogil": True, "cache": True, "error_model": "numpy", "boundscheck": False}
+_OPTIONS: dict[str, Any] = {
+    "nogil": True,
+    "cache": True,
+    "error_model": "numpy",
+    "boundscheck": False,
+}
 _PACKAGE = Path(__file__).resolve().parents[2]  # unirand/
 
 

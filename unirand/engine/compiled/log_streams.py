@@ -25,7 +25,7 @@ from .float16 import bits16, round16
 from .intrinsics import f32_from_bits, f64_bits
 from .jit import inline, jit
 from .threefry import words
-from .units import PARITY32, unit_16, unit_f32, unit_f64
+from .units import PARITY32, counter, unit_16, unit_f32, unit_f64
 
 __all__ = [
     "exponential_f32",
@@ -52,82 +52,97 @@ _WORD = I64(0xFFFFFFFF)
 
 
 @jit
-def exponential_f32(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def exponential_f32(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = -log1p_f32_xla(-unit_f32(y0, y1))
 
 
 @jit
-def exponential_f64(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def exponential_f64(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = -log1p_f64(-unit_f64(y0, y1))
 
 
 @jit
 def exponential_16(
-    k0: Any, k1: Any, start: Any, out: Any, nmant: int, rng_bits: int, bf16: bool
+    k0: Any,
+    k1: Any,
+    start: Any,
+    out: Any,
+    nmant: int,
+    rng_bits: int,
+    bf16: bool,
+    idx: Any,
 ) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     unit = F32(2.0**-nmant)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         u = unit_16(y0, y1, nmant, rng_bits, unit)
         out[j] = bits16(-round16(log1p_f32_xla(-u), bf16), bf16)
 
 
 @jit
-def gumbel_f32(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def gumbel_f32(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         f = unit_f32(y0, y1)
         out[j] = -log_f32_xla(-log_f32_xla(f if f >= _TINY32 else _TINY32))
 
 
 @jit
-def gumbel_f64(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def gumbel_f64(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         f = unit_f64(y0, y1)
         out[j] = -log_f64_xla(-log_f64_xla(f if f >= _TINY64 else _TINY64))
 
 
 @jit
 def gumbel_16(
-    k0: Any, k1: Any, start: Any, out: Any, tiny: Any, nmant: int, rng_bits: int, bf16: bool
+    k0: Any,
+    k1: Any,
+    start: Any,
+    out: Any,
+    tiny: Any,
+    nmant: int,
+    rng_bits: int,
+    bf16: bool,
+    idx: Any,
 ) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     unit = F32(2.0**-nmant)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         u = unit_16(y0, y1, nmant, rng_bits, unit)
         inner = round16(log_f32_xla(u if u >= tiny else tiny), bf16)
         out[j] = bits16(-round16(log_f32_xla(-inner), bf16), bf16)
 
 
 @jit
-def gumbel_high_f32(k0: Any, k1: Any, start: Any, out: Any, total: Any) -> None:
+def gumbel_high_f32(k0: Any, k1: Any, start: Any, out: Any, total: Any, idx: Any) -> None:
     """Mode "high"; ``total``: the draw's size ``n`` (the low halves' counters follow)."""
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
-        z0, z1 = words(k0, k1, k2, total + start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+        z0, z1 = words(k0, k1, k2, total + counter(start, idx, j))
         high = unit_f32(y0, y1)
         x = high if high >= _HALF32 else (high + unit_f32(z0, z1) * _ULP32) + _TINY32
         out[j] = -log_f32_xla(-log1p_f32_xla(-x))
 
 
 @jit
-def gumbel_high_f64(k0: Any, k1: Any, start: Any, out: Any, total: Any) -> None:
+def gumbel_high_f64(k0: Any, k1: Any, start: Any, out: Any, total: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
-        z0, z1 = words(k0, k1, k2, total + start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+        z0, z1 = words(k0, k1, k2, total + counter(start, idx, j))
         high = unit_f64(y0, y1)
         x = high if high >= 0.5 else (high + unit_f64(z0, z1) * _ULP64) + _TINY64
         out[j] = -log_f64_xla(-log1p_f64(-x))
@@ -144,12 +159,13 @@ def gumbel_high_16(
     nmant: int,
     rng_bits: int,
     bf16: bool,
+    idx: Any,
 ) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
     unit = F32(2.0**-nmant)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
-        z0, z1 = words(k0, k1, k2, total + start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+        z0, z1 = words(k0, k1, k2, total + counter(start, idx, j))
         high = unit_16(y0, y1, nmant, rng_bits, unit)
         low = unit_16(z0, z1, nmant, rng_bits, unit) * unit
         x = high
@@ -196,12 +212,12 @@ def _fraction_f32(hi: Any, lo: Any) -> Any:
 
 
 @jit
-def gumbel_highest_f32(k0: Any, k1: Any, start: Any, out: Any, total: Any) -> None:
+def gumbel_highest_f32(k0: Any, k1: Any, start: Any, out: Any, total: Any, idx: Any) -> None:
     """Mode "highest": the high word from counter ``i``, the low word from ``n + i``."""
     k2 = U32(k0 ^ k1 ^ PARITY32)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
-        z0, z1 = words(k0, k1, k2, total + start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+        z0, z1 = words(k0, k1, k2, total + counter(start, idx, j))
         hi = I64(U32(y0 ^ y1))
         lo = I64(U32(z0 ^ z1))
         if hi < I64(1 << 31):

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["active", "engine_info", "forced", "warm_up"]
 
@@ -94,7 +94,7 @@ def engine_info() -> dict[str, Any]:
         import numba
 
         compiler = f"numba {numba.__version__}"
-        cache_dir = numba.config.CACHE_DIR or None
+        cache_dir = cast(Any, numba.config).CACHE_DIR or None  # set at import, from the environment
     if module is not None:
         reason = ""
     elif _FORCED.get() is False:

@@ -3,8 +3,9 @@
 The same function as :mod:`unirand.engine.threefry` (the KATs and the golden vectors test both),
 written for one counter at a time so that LLVM unrolls the rounds and vectorizes the loop over
 counters.  Element ``i`` of a draw hashes counter ``(i >> 32, i & 0xFFFFFFFF)`` (the
-partitionable layout); a kernel fills ``out[j]`` with element ``start + j``, so any chunk of a
-draw can be computed on its own.  Words are uint32; every add and shift is truncated back to 32
+partitionable layout); a kernel fills ``out[j]`` with element ``start + j`` (or ``idx[j]``, a
+block's own indices: :func:`.units.counter`), so any chunk or block of a draw can be computed on
+its own.  Words are uint32; every add and shift is truncated back to 32
 bits with ``uint32(...)`` (Numba computes integer operations in 64 bits).
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from ..threefry import PARITY
 from .jit import inline, jit
+from .units import counter
 
 __all__ = ["hash_counter", "bits8", "bits16", "bits32", "bits64", "split", "fold_in"]
 
@@ -72,34 +74,34 @@ def words(k0: Any, k1: Any, k2: Any, i: Any) -> tuple[Any, Any]:
 
 
 @jit
-def bits32(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def bits32(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ _PARITY)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = y0 ^ y1
 
 
 @jit
-def bits16(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def bits16(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ _PARITY)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = np.uint16(y0 ^ y1)
 
 
 @jit
-def bits8(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def bits8(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ _PARITY)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = np.uint8(y0 ^ y1)
 
 
 @jit
-def bits64(k0: Any, k1: Any, start: Any, out: Any) -> None:
+def bits64(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
     k2 = U32(k0 ^ k1 ^ _PARITY)
     for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, start + j)
+        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
         out[j] = (U64(y0) << _SHIFT32) | U64(y1)
 
 

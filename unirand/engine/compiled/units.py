@@ -4,7 +4,10 @@ The floats in [0, 1) are ``jax.random.uniform``'s: random mantissa bits under 1.
 (exact).  ``max32``/``max64`` are ``lax.max`` (IEEE ``maximum``: ``+0`` above ``-0``) for finite
 values.  :func:`at` lets one kernel take a parameter either as one value or as an array with one
 value per element (a broadcast parameter, materialized by the driver): Numba compiles each form
-on its own, so the scalar form costs nothing per element.  Imported only when Numba is installed.
+on its own, so the scalar form costs nothing per element.  :func:`counter` does the same for
+the counter of ``out[j]``: ``start + j``, or ``idx[j]`` when the draw is a block of a larger one
+(``idx`` its flat indices); ``idx=None`` compiles to the plain loop.  Imported only when Numba
+is installed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ..threefry import PARITY
 from .intrinsics import f32_bits, f32_from_bits, f64_bits, f64_from_bits
 from .jit import inline
 
-__all__ = ["PARITY32", "unit_f32", "unit_f64", "unit_16", "max32", "max64", "at"]
+__all__ = ["PARITY32", "unit_f32", "unit_f64", "unit_16", "max32", "max64", "at", "counter"]
 
 F32 = np.float32
 U32 = np.uint32
@@ -86,3 +89,25 @@ def _at(p: Any, j: Any) -> Any:
         return p
 
     return value
+
+
+def counter(start: Any, idx: Any, j: int) -> Any:
+    """The counter of ``out[j]``: ``idx[j]`` for a block (its elements' flat indices in the whole
+    draw), else ``start + j`` (Python form; kernels use the Numba overload below)."""
+    return idx[j] if isinstance(idx, np.ndarray) else start + j
+
+
+@overload(counter, inline="always")
+def _counter(start: Any, idx: Any, j: Any) -> Any:
+    # the implementations' parameters must read exactly as counter's, annotations included
+    if isinstance(idx, types.Array):
+
+        def element(start: Any, idx: Any, j: Any) -> Any:
+            return idx[j]
+
+        return element
+
+    def contiguous(start: Any, idx: Any, j: Any) -> Any:
+        return start + j
+
+    return contiguous

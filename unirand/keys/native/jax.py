@@ -11,7 +11,7 @@ a pytree (the key array is the leaf), so it passes through ``jax.jit`` and ``jax
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -289,7 +289,11 @@ def _array(value: Any, argument: str) -> Any:
     host = host_array(value, argument)
     if host.dtype.kind not in "biufc" and host.dtype.name != "bfloat16":
         raise TypeError(f"{argument} must be an array of numbers; got dtype {host.dtype}")
-    if host.dtype.kind in "iu" and host.dtype.itemsize == 8 and not jax.config.jax_enable_x64:
+    if (
+        host.dtype.kind in "iu"
+        and host.dtype.itemsize == 8
+        and not cast(Any, jax.config).jax_enable_x64
+    ):
         info = np.iinfo(np.int32 if host.dtype.kind == "i" else np.uint32)
         if host.size and (host.min() < info.min or host.max() > info.max):
             raise ValueError(
@@ -302,11 +306,11 @@ def _array(value: Any, argument: str) -> Any:
 
 def _index_top() -> int:
     """The largest ``arange(n)`` of JAX's default int: int64, int32 without x64."""
-    return 2**63 - 1 if jax.config.jax_enable_x64 else 2**31 - 1
+    return 2**63 - 1 if cast(Any, jax.config).jax_enable_x64 else 2**31 - 1
 
 
 def _int_dtype(name: str) -> Any:
-    if name in ("int64", "uint64") and not jax.config.jax_enable_x64:
+    if name in ("int64", "uint64") and not cast(Any, jax.config).jax_enable_x64:
         return _dtype(name)  # raises, naming jax_enable_x64
     return getattr(jnp, name)
 
@@ -327,7 +331,7 @@ def _int_bound(value: Any, argument: str) -> Any:
             int_bounds(value, argument)
         return value
     exact = int_bounds(value, argument)  # refuses bools, floats, strings
-    x64 = jax.config.jax_enable_x64
+    x64 = cast(Any, jax.config).jax_enable_x64
     listed = isinstance(value, (int, list, tuple))
     host = None if listed else host_array(value, argument)
     if host is None:

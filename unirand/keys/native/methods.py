@@ -87,9 +87,17 @@ class NativeMethods:
 
     # -- the samplers (the ``unirand.Key`` protocol) -------------------------------------------
     def bits(
-        self, shape: Any = (), dtype: Any = "uint32", *, xp: Any = None, device: Any = None
+        self,
+        shape: Any = (),
+        dtype: Any = "uint32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Random bits of ``dtype`` (uint8/16/32/64) from the library (the kind's ``_bits``)."""
+        _no_block(index, offset)
         self._single("bits")
         shape, name = as_shape(shape), uint_name(dtype)
         return self._deliver(self._bits(self._source(), shape, name), xp, device)
@@ -103,25 +111,44 @@ class NativeMethods:
         *,
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Floats in ``[minval, maxval)`` from the library's uniform sampler."""
+        _no_block(index, offset)
         self._single("uniform")
         shape, name = as_shape(shape), float_name(dtype)
         out = self._uniform(self._source(), shape, name, minval, maxval)
         return self._deliver(out, xp, device)
 
     def normal(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Standard normals from the library's normal sampler."""
+        _no_block(index, offset)
         self._single("normal")
         shape, name = as_shape(shape), float_name(dtype)
         return self._deliver(self._normal(self._source(), shape, name), xp, device)
 
     def exponential(
-        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Standard exponentials from the library's exponential sampler."""
+        _no_block(index, offset)
         self._single("exponential")
         shape, name = as_shape(shape), float_name(dtype)
         return self._deliver(self._exponential(self._source(), shape, name), xp, device)
@@ -134,9 +161,12 @@ class NativeMethods:
         mode: str = "low",
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Standard Gumbel values: the library's, or ``-log(exponential)``; ``mode`` is JAX's
         (checked on every kind, used by JAX keys)."""
+        _no_block(index, offset)
         self._single("gumbel")
         shape, name = as_shape(shape), float_name(dtype)
         mode = check_mode(mode, "gumbel")
@@ -150,8 +180,11 @@ class NativeMethods:
         mode: str = "low",
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Booleans, True with probability ``p``: the library's, or ``uniform(float64) < p``."""
+        _no_block(index, offset)
         self._single("bernoulli")
         mode = check_mode(mode, "bernoulli")
         return self._deliver(self._bernoulli(self._source(), p, shape, mode), xp, device)
@@ -166,9 +199,12 @@ class NativeMethods:
         mode: str = "low",
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Indices drawn with probabilities ``softmax(logits, axis)`` (JAX's shape rules):
         the library's, or Gumbel-max over its Gumbel noise; int64 indices."""
+        _no_block(index, offset)
         self._single("categorical")
         mode = check_mode(mode, "gumbel")
         out = self._categorical(self._source(), logits, axis, shape, replace, mode)
@@ -183,9 +219,12 @@ class NativeMethods:
         *,
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Integers in ``[minval, maxval)`` from the library's integer sampler (its bound rules:
         NumPy's and torch's raise outside the dtype, JAX's clip)."""
+        _no_block(index, offset)
         self._single("randint")
         shape, name = as_shape(shape), int_name(dtype)
         out = self._randint(self._source(), shape, minval, maxval, name)
@@ -199,14 +238,27 @@ class NativeMethods:
         *,
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """A random permutation of ``arange(x)`` or of ``x`` along ``axis`` (``independent``:
         every 1-d slice on its own), from the library's permutation."""
+        _no_block(index, offset)
         self._single("permutation")
         return self._deliver(self._permute(self._source(), x, axis, independent), xp, device)
 
-    def shuffle(self, x: Any, axis: int = 0, *, xp: Any = None, device: Any = None) -> Any:
+    def shuffle(
+        self,
+        x: Any,
+        axis: int = 0,
+        *,
+        xp: Any = None,
+        device: Any = None,
+        index: Any = None,
+        offset: Any = None,
+    ) -> Any:
         """``permutation(x, axis, independent=True)``."""
+        _no_block(index, offset)
         self._single("shuffle")
         if population(x, "x") is not None:
             raise TypeError(
@@ -226,9 +278,12 @@ class NativeMethods:
         mode: str | None = None,
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """A random sample of ``arange(a)`` or of ``a``'s slices along ``axis`` (``p``: weights,
         checked with NumPy's tolerance) from the library's choice; ``mode`` is JAX's."""
+        _no_block(index, offset)
         self._single("choice")
         check_mode(mode, "choice")
         out = self._choice(self._source(), a, shape, replace, p, axis, mode)
@@ -243,13 +298,28 @@ class NativeMethods:
         *,
         xp: Any = None,
         device: Any = None,
+        index: Any = None,
+        offset: Any = None,
     ) -> Any:
         """Standard normals truncated to ``(lower, upper)``: the library's sampler, or the
         inverse of a float64 uniform in ``[erf(lower/sqrt2), erf(upper/sqrt2))``."""
+        _no_block(index, offset)
         self._single("truncated_normal")
         name = float_name(dtype)
         out = self._truncated_normal(self._source(), lower, upper, shape, name)
         return self._deliver(out, xp, device)
+
+
+def _no_block(index: Any, offset: Any) -> None:
+    """A native key's stream is its library's generator, read in order: it has no counter per
+    element, so no block of a draw can be computed on its own (portable keys can)."""
+    if index is not None or offset is not None:
+        arg = "index" if index is not None else "offset"
+        raise ValueError(
+            f"{arg}: a block of a draw needs a portable key (unirand.key(...)): this native "
+            "key's stream is its library's generator, which is not counter-based; draw the "
+            "whole array and index it"
+        )
 
 
 def _checked_first() -> None:
