@@ -189,7 +189,9 @@ class JaxKey(NativeKey):
         an ``IndexError`` for a float axis or for 0-d logits)."""
         shape = None if shape is None else as_shape(shape)
         logits = _param(logits, "logits")
-        dtype = np.result_type(logits)  # JAX's own ValueError for integers names its gumbel
+        # JAX's own ValueError for integers names its gumbel (an array's dtype read as such:
+        # NumPy deprecates taking an array for a dtype)
+        dtype = logits.dtype if hasattr(logits, "dtype") else np.result_type(logits)
         if not jnp.issubdtype(dtype, jnp.floating):
             raise TypeError(
                 "logits must have a floating dtype (float16, bfloat16, float32, float64); got "
