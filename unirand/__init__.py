@@ -5,6 +5,8 @@ streams equal ``jax.random``'s bit for bit on every backend.  Importing unirand 
 torch nor jax.  The layout of the package is docs/architecture.md.
 """
 
+# unirand.distributed: shards of a global draw (a submodule, imports no framework)
+from . import distributed as distributed
 from ._version import __version__ as __version__
 from .engine.compiled import engine_info as engine_info
 from .keys.as_key import as_key as as_key
