@@ -8,8 +8,8 @@ bit, whatever the layout, with no communication: every rank needs only the key.
 
 :func:`shard` is the form for plain data- or tensor-parallel ranks (``torch.distributed``,
 MPI, a process pool): rank ``r`` of ``n`` along one dimension, cut as ``torch.chunk`` and
-DTensor's ``Shard(dim)`` cut.  Arguments are checked before anything is drawn (:func:`probe`
-draws an empty block), so that every rank fails the same way at the call.
+DTensor's ``Shard(dim)`` cut.  The sampler's own argument checks run on every rank, before
+anything is drawn, so every rank fails the same way at the call.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from ..keys.portable import PortableKey
 from ..keys.validation import as_shape
 from ..samplers.sampler import REGISTRY
 
-__all__ = ["draw_block", "elementwise", "portable_key", "probe", "shard", "shard_index"]
+__all__ = ["elementwise", "portable_key", "shard", "shard_index"]
 
 
-def elementwise(sampler: Any) -> tuple[str, Callable[..., Any]]:
-    """The registered sampler ``sampler`` (the function, e.g. ``unirand.normal``, or its name)
-    and its name; a sampler without blocks (``permutation``, ``shuffle``) is refused."""
+def elementwise(sampler: Any) -> Callable[..., Any]:
+    """The registered sampler ``sampler`` (the function, e.g. ``unirand.normal``, or its
+    name); a sampler without blocks (``permutation``, ``shuffle``) is refused."""
     if isinstance(sampler, str):
         fn = REGISTRY.get(sampler)
         name = sampler
@@ -47,7 +47,7 @@ def elementwise(sampler: Any) -> tuple[str, Callable[..., Any]]:
             f"sampler {name!r} is not elementwise (a value depends on the whole draw), so it "
             "cannot be drawn by blocks; draw it on one device"
         )
-    return name, fn
+    return fn
 
 
 def _has_blocks(fn: Callable[..., Any]) -> bool:
@@ -66,27 +66,6 @@ def portable_key(key: Any, name: str) -> PortableKey:
     if key.shape != ():
         raise ValueError(f"{name}: key must be a single key; got a key array of shape {key.shape}")
     return key
-
-
-def draw_block(
-    fn: Callable[..., Any], key: PortableKey, shape: tuple[int, ...], index: Any, **kwargs: Any
-) -> Any:
-    """``fn(key, shape=shape, **kwargs)[index]``, computed for the block alone."""
-    return fn(key, shape=shape, index=index, **kwargs)
-
-
-def probe(
-    sampler: Any, key: Any, shape: Any, caller: str, **kwargs: Any
-) -> tuple[Callable[..., Any], tuple[int, ...], Any]:
-    """Check a sharded call once: the sampler, the key, the shape and every other argument
-    (an empty block is drawn, so the sampler's own checks run).  Returns the sampler, the
-    shape and the dtype of the result."""
-    _, fn = elementwise(sampler)
-    key = portable_key(key, caller)
-    gshape = as_shape(shape)
-    empty = tuple(slice(0, 0) for _ in gshape[:1]) if gshape else ()
-    sample = draw_block(fn, key, gshape, empty, **kwargs)
-    return fn, gshape, sample.dtype
 
 
 def shard_index(shape: Any, rank: int, world_size: int, dim: int = 0) -> tuple[slice, ...]:
@@ -132,5 +111,7 @@ def shard(
     >>> bool((np.concatenate(parts) == unirand.normal(key, (5, 3))).all())
     True
     """
-    fn, gshape, _ = probe(sampler, key, shape, "shard", **kwargs)
-    return draw_block(fn, key, gshape, shard_index(gshape, rank, world_size, dim), **kwargs)
+    fn = elementwise(sampler)
+    gshape = as_shape(shape)
+    index = shard_index(gshape, rank, world_size, dim)
+    return fn(portable_key(key, "shard"), shape=gshape, index=index, **kwargs)
