@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .blocks64 import BLOCK, erf_inv_f64_pass
 from .elementary import erf_inv_f32, erf_inv_f64
 from .float16 import bits16, round16
 from .intrinsics import fma32, fma64
@@ -102,10 +103,21 @@ def normal_f32(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
 
 @jit
 def normal_f64(k0: Any, k1: Any, start: Any, out: Any, idx: Any) -> None:
+    """In blocks (:mod:`.blocks64`: the hash vectorizes), the tails recomputed one by one."""
     k2 = U32(k0 ^ k1 ^ PARITY32)
-    for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
-        out[j] = _SQRT2_64 * erf_inv_f64(unit_f64(y0, y1) * 2.0 + _LOW64)
+    a, lp = np.empty(BLOCK), np.empty(BLOCK)
+    left = 0
+    for b in range(0, out.size, BLOCK):
+        o = out[b : b + BLOCK]
+        for j in range(o.size):
+            y0, y1 = words(k0, k1, k2, counter(start, idx, b + j))
+            o[j] = unit_f64(y0, y1) * 2.0 + _LOW64
+        left += erf_inv_f64_pass(o, a, lp, _SQRT2_64, o.size)
+    if left:
+        for j in range(out.size):
+            if out[j] != out[j]:
+                y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+                out[j] = _SQRT2_64 * erf_inv_f64(unit_f64(y0, y1) * 2.0 + _LOW64)
 
 
 @jit
@@ -167,12 +179,27 @@ def truncated_normal_f64(
     idx: Any,
 ) -> None:
     k2 = U32(k0 ^ k1 ^ PARITY32)
-    for j in range(out.size):
-        y0, y1 = words(k0, k1, k2, counter(start, idx, j))
-        aj, lj, hj = at(a, j), at(lo, j), at(hi, j)
-        z = _SQRT2_64 * erf_inv_f64(max64(aj, fma64(unit_f64(y0, y1), at(r, j), aj)))
-        z = lj if z < lj else z
-        out[j] = hj if z > hj else z
+    sa, lp = np.empty(BLOCK), np.empty(BLOCK)
+    left = 0
+    for b in range(0, out.size, BLOCK):
+        o = out[b : b + BLOCK]
+        for j in range(o.size):
+            y0, y1 = words(k0, k1, k2, counter(start, idx, b + j))
+            aj = at(a, b + j)
+            o[j] = max64(aj, fma64(unit_f64(y0, y1), at(r, b + j), aj))
+        left += erf_inv_f64_pass(o, sa, lp, _SQRT2_64, o.size)
+        for j in range(o.size):
+            z, lj, hj = o[j], at(lo, b + j), at(hi, b + j)
+            z = lj if z < lj else z
+            o[j] = hj if z > hj else z
+    if left:
+        for j in range(out.size):
+            if out[j] != out[j]:
+                y0, y1 = words(k0, k1, k2, counter(start, idx, j))
+                aj, lj, hj = at(a, j), at(lo, j), at(hi, j)
+                z = _SQRT2_64 * erf_inv_f64(max64(aj, fma64(unit_f64(y0, y1), at(r, j), aj)))
+                z = lj if z < lj else z
+                out[j] = hj if z > hj else z
 
 
 @jit
