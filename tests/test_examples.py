@@ -27,6 +27,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "array_api_model": ("torch", "jax"),
     "torch_to_jax_migration": ("torch", "jax"),
     "per_request_sampling": ("torch", "jax"),
+    "tensor_parallel_init": ("torch",),
 }
 
 #: What the summary line must say beyond ``OK: <name>:`` (the claim that was checked).
@@ -34,6 +35,7 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "array_api_model": ("bitwise init and masks", "losses within rtol"),
     "torch_to_jax_migration": ("every random tensor bitwise", "losses within rtol"),
     "per_request_sampling": ("tokens independent of the batch", "on 3 backends"),
+    "tensor_parallel_init": ("sharded init and dropout mask bitwise", "2 ranks"),
 }
 
 
