@@ -34,7 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 RUN_ELSEWHERE = {"migration.md"}  # tests/test_migration_guide.py
-OPTIONAL = ("torch", "jax", "array_api_strict", "cupy")
+OPTIONAL = ("torch", "jax", "array_api_strict", "cupy", "dask")
 SKIP = re.compile(r"<!--\s*docs-test:\s*skip\s*\((?P<reason>[^)]+)\)\s*-->")
 FENCE = re.compile(r"^```python[ \t]*\n(?P<code>.*?)^```[ \t]*$", re.S | re.M)
 
