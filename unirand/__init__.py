@@ -24,13 +24,25 @@ from .samplers.bernoulli import bernoulli as bernoulli
 from .samplers.bits import bits as bits
 from .samplers.categorical import categorical as categorical
 from .samplers.choice import choice as choice
+from .samplers.discrete import (
+    binomial as binomial,
+    multinomial as multinomial,
+    poisson as poisson,
+)
 from .samplers.exponential import exponential as exponential
+from .samplers.gamma import gamma as gamma, loggamma as loggamma
 from .samplers.gumbel import gumbel as gumbel
 from .samplers.normal import normal as normal
 from .samplers.permutation import permutation as permutation, shuffle as shuffle
 from .samplers.randint import randint as randint
 from .samplers.truncated_normal import truncated_normal as truncated_normal
 from .samplers.uniform import uniform as uniform
+from .samplers.xla_transforms import (
+    cauchy as cauchy,
+    lognormal as lognormal,
+    pareto as pareto,
+    weibull_min as weibull_min,
+)
 from .threefry_key import ThreefryKey as ThreefryKey
 
 #: The version of the portable streams: 1 is the jax.random 0.10 specification of every sampler
@@ -62,7 +74,16 @@ __all__ = [
     "randint",
     "shuffle",
     "truncated_normal",
+    "poisson",
+    "binomial",
+    "multinomial",
     "split",
     "uniform",
+    "cauchy",
+    "pareto",
+    "lognormal",
+    "weibull_min",
+    "gamma",
+    "loggamma",
     "wrap_key_data",
 ]

@@ -18,13 +18,16 @@ from .samplers.bernoulli import bernoulli
 from .samplers.bits import bits
 from .samplers.categorical import categorical
 from .samplers.choice import choice
+from .samplers.discrete import binomial, multinomial, poisson
 from .samplers.exponential import exponential
+from .samplers.gamma import gamma, loggamma
 from .samplers.gumbel import gumbel
 from .samplers.normal import normal
 from .samplers.permutation import permutation, shuffle
 from .samplers.randint import randint
 from .samplers.truncated_normal import truncated_normal
 from .samplers.uniform import uniform
+from .samplers.xla_transforms import cauchy, lognormal, pareto, weibull_min
 
 __all__ = ["ThreefryKey", "method"]
 
@@ -80,3 +83,12 @@ class ThreefryKey(PortableKey):
     shuffle = method(shuffle)
     choice = method(choice)
     truncated_normal = method(truncated_normal)
+    poisson = method(poisson)
+    binomial = method(binomial)
+    multinomial = method(multinomial)
+    cauchy = method(cauchy)
+    pareto = method(pareto)
+    lognormal = method(lognormal)
+    weibull_min = method(weibull_min)
+    gamma = method(gamma)
+    loggamma = method(loggamma)

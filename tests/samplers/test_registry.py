@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import unirand
-from unirand.keys.native.methods import NativeMethods
+from unirand.keys.native.base import NativeKey
 from unirand.keys.protocol import Key
 from unirand.samplers.sampler import REGISTRY, sampler
 
@@ -40,7 +40,16 @@ def test_the_registry_holds_every_sampler():
             "randint",
             "shuffle",
             "truncated_normal",
+            "poisson",
+            "binomial",
+            "multinomial",
             "uniform",
+            "cauchy",
+            "pareto",
+            "lognormal",
+            "weibull_min",
+            "gamma",
+            "loggamma",
         ]
     )
 
@@ -62,7 +71,7 @@ def test_threefry_key_binds_the_same_function(name):
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_the_key_protocol_and_native_keys_have_it(name):
     assert callable(getattr(Key, name, None))
-    native = getattr(NativeMethods, name)
+    native = getattr(NativeKey, name)  # NativeMethods and the family mixins
     assert _params(native) == _params(REGISTRY[name])
 
 

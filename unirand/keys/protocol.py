@@ -131,3 +131,91 @@ class Key(Protocol):
         xp: Any = None,
         device: Any = None,
     ) -> Any: ...
+
+    def poisson(
+        self,
+        lam: Any,
+        shape: Any = None,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def binomial(
+        self,
+        n: Any,
+        p: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def multinomial(
+        self,
+        n: Any,
+        p: Any,
+        *,
+        shape: Any = None,
+        dtype: Any = "float32",
+        unroll: Any = 1,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def cauchy(
+        self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
+    ) -> Any: ...
+
+    def pareto(
+        self,
+        b: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def lognormal(
+        self,
+        sigma: Any = 1.0,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def weibull_min(
+        self,
+        scale: Any,
+        concentration: Any,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def gamma(
+        self,
+        a: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def loggamma(
+        self,
+        a: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...

@@ -31,11 +31,19 @@ COMMON_FIELDS = frozenset({"name", "seed", "ops", "fn", "shape", "dtype", "expec
 #: functions whose result is key data, not a sampler called with (key, shape, dtype)
 KEY_FNS = ("key_data",)
 #: parameters the ``params`` layout stores as values of the case's dtype (arrays or numbers)
-ARRAY_PARAMS = ("p", "logits")
+ARRAY_PARAMS = ("p", "logits", "b", "sigma", "scale", "concentration")
+#: the case field naming the ARRAY_PARAMS passed as Python floats instead (JAX's weak types)
+WEAK_FIELD = "weak_params"
 #: float parameters: numbers (Python floats) or arrays of the case's dtype
 BOUND_PARAMS = ("lower", "upper")
 #: integer/array parameters whose arrays carry their dtype in a companion field (default int64)
 TYPED_PARAMS = {"x": "x_dtype", "a": "a_dtype", "minval": "bound_dtype", "maxval": "bound_dtype"}
+#: float parameters of the transforms (numbers, or lists of the case's dtype); a string other
+#: than "inf", "-inf", "nan" is an option (``gumbel``'s ``mode``) and is passed as is
+FLOAT_PARAMS = ("scale", "mean", "left", "mode", "right", "loc")
+#: array parameters whose dtype is a companion field, not the case's (``geometric``'s ``p``:
+#: the case's dtype is its integer result)
+OWN_DTYPE = {"p": "p_dtype", "lam": "lam_dtype", "n": "n_dtype"}
 
 __all__ = [
     "ARRAY_PARAMS",
@@ -185,16 +193,27 @@ def call_params(
     args: dict[str, Any] = {}
     if "shape" in takes:
         args["shape"] = None if shape is None else tuple(shape)
-    companions = set(TYPED_PARAMS.values())
+    companions = set(TYPED_PARAMS.values()) | {WEAK_FIELD} | set(OWN_DTYPE.values())
+    weak = set(kwargs.get(WEAK_FIELD, ()))
     for name, value in kwargs.items():
         if name in companions:
             continue
-        if name in ARRAY_PARAMS or (name in BOUND_PARAMS and isinstance(value, list)):
+        if name in weak:
+            value = float(_decode(value))
+        elif name in OWN_DTYPE and OWN_DTYPE[name] in kwargs:
+            value = np.asarray(_decode(value), dtype=numpy_dtype(kwargs[OWN_DTYPE[name]]))
+        elif name in FLOAT_PARAMS and not _option(value):
+            listed = isinstance(value, list)
+            value = (
+                np.asarray(_decode(value), numpy_dtype(dtype)) if listed else float(_decode(value))
+            )
+        elif name in ARRAY_PARAMS or (name in BOUND_PARAMS and isinstance(value, list)):
             value = np.asarray(_decode(value), dtype=numpy_dtype(dtype))
         elif name in BOUND_PARAMS:
             value = float(_decode(value))
         elif name in TYPED_PARAMS and isinstance(value, list):
-            value = np.asarray(value, dtype=numpy_dtype(kwargs.get(TYPED_PARAMS[name], "int64")))
+            typed = numpy_dtype(kwargs.get(TYPED_PARAMS[name], "int64"))
+            value = np.asarray(_decode(value) if typed.kind not in "iub" else value, dtype=typed)
         args[name] = value
     if "dtype" in takes:
         args["dtype"] = dtype
@@ -203,8 +222,13 @@ def call_params(
 
 def scalar_params(case: dict[str, Any]) -> bool:
     """Whether a case's array parameters are numbers (so any ``shape`` broadcasts with them)."""
-    arrays = (*ARRAY_PARAMS, *BOUND_PARAMS, *TYPED_PARAMS)
+    arrays = (*ARRAY_PARAMS, *BOUND_PARAMS, *TYPED_PARAMS, *FLOAT_PARAMS, *OWN_DTYPE)
     return not any(isinstance(v, list) for k, v in params(case).items() if k in arrays)
+
+
+def _option(value: Any) -> bool:
+    """A string option (``mode="high"``), not a non-finite float written as a string."""
+    return isinstance(value, str) and value not in ("inf", "-inf", "nan")
 
 
 def _decode(value: Any) -> Any:

@@ -3,14 +3,23 @@
 float64 values are carried in float64, the others in float32 (a 16-bit value is exact in
 float32); every float32 result of a 16-bit sampler is rounded back to the 16-bit type, as XLA
 computes 16-bit operations in float32.  ``log``/``log1p`` are XLA:CPU's
-(:mod:`unirand.math.xla_log`).
+(:mod:`unirand.math.xla_log`), ``exp`` (:mod:`unirand.math.xla_exp`) and ``lgamma``
+(:mod:`unirand.math.xla_lgamma`) too; ``tan``/``pow`` (and ``lgamma``'s ``sin``) are the host C
+library's, as XLA:CPU calls them (:mod:`unirand.math.xla_libm`): host arrays go to it directly,
+device arrays through the host, traced JAX arrays through ``jax.pure_callback``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..engine.backend import Backend
+from ..math.xla_exp import exp_f32_xla, exp_f64_xla
+from ..math.xla_lgamma import lgamma_xla
+from ..math.xla_libm import c_pow, c_sin, c_tan
 from ..math.xla_log import log1p_f32_xla, log1p_f64_xla, log_f32_xla, log_f64_xla
 
 __all__ = ["DtypeArith"]
@@ -64,3 +73,47 @@ class DtypeArith:
         if self.wide:
             return log1p_f64_xla(self.ops, x)
         return self.round(log1p_f32_xla(self.ops, x))
+
+    def exp(self, x: Any) -> Any:
+        if self.wide:
+            return exp_f64_xla(self.ops, x)
+        return self.round(exp_f32_xla(self.ops, x), nan=True)
+
+    def tan(self, x: Any) -> Any:
+        return self.round(self.host(c_tan, x), nan=True)
+
+    def pow(self, x: Any, y: Any) -> Any:
+        """``x ** y`` as XLA:CPU computes ``lax.pow`` of floats: the C library's ``pow``."""
+        if not hasattr(y, "dtype"):
+            y = self.const(y, x)
+        if self.dtype == "float16":  # x86's vcvtph2ps quiets a signalling NaN: pow(NaN, 0) = 1
+            x, y = self._quiet(x), self._quiet(y)
+        return self.round(self.host(c_pow, x, y), nan=True)
+
+    def _quiet(self, x: Any) -> Any:
+        bits = self.ops.bitcast(x, "int32")
+        quiet = self.ops.bitcast(bits | self.const(0x00400000, bits), "float32")
+        return self.xp.where(self.xp.isnan(x), quiet, x)
+
+    def lgamma(self, x: Any) -> Any:
+        """XLA's ``lgamma``; the reflection (and its C library ``sin``) only where some
+        element is below 0.5 (always when ``x`` is traced)."""
+        xp = self.xp
+        below = self.backend.is_traced(x) or bool(xp.any(x < self.const(0.5, x)))
+        sin = (lambda v: self.host(c_sin, v)) if below else None
+        return self.round(lgamma_xla(self.ops, x, self.wide, sin), nan=True)
+
+    def host(self, fn: Callable[..., np.ndarray], *args: Any) -> Any:
+        """``fn`` (a C library function of host arrays, :mod:`unirand.math.xla_libm`) of the
+        backend's arrays ``args`` (one dtype; they broadcast), as an array like ``args[0]``."""
+        b = self.backend
+        shape = tuple(np.broadcast_shapes(*(tuple(a.shape) for a in args)))
+        if any(b.is_traced(a) for a in args):
+            import jax
+
+            spec = jax.ShapeDtypeStruct(shape, args[0].dtype)
+            call = lambda *h: fn(*(np.asarray(v) for v in h))  # noqa: E731
+            return jax.pure_callback(call, spec, *args, vmap_method="broadcast_all")
+        out = fn(*(b.to_numpy(a) for a in args))
+        arr = b.from_numpy(np.ascontiguousarray(out), b.device_of(args[0]))
+        return self.xp.reshape(arr, shape) if tuple(arr.shape) != shape else arr

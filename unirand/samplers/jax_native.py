@@ -66,6 +66,15 @@ def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...],
         p = np.linspace(1.0, 2.0, 64).astype(npd)
         p = p / p.sum(dtype=npd)
         return (64, (32 if replace == "False" else n,), replace == "True", p), {"mode": mode}
+    if family == "cauchy":  # XLA's inlined exp and the C library's tan/pow (xla_transforms)
+        return ((n,), dtype), {}
+    if family in ("pareto", "lognormal"):
+        return (np.linspace(0.25, 3.0, n).astype(npd), (n,), dtype), {}
+    if family == "weibull_min":
+        return (np.linspace(0.5, 2.0, n).astype(npd), np.linspace(0.3, 4.0, n).astype(npd)), {
+            "shape": (n,),
+            "dtype": dtype,
+        }
     raise ValueError(f"no probe for the sampler {family!r}")
 
 

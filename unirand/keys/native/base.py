@@ -22,6 +22,9 @@ from .. import reuse
 from ..bridges import derived_jax_key, derived_numpy_generator, derived_torch_generator
 from ..payload import payload, to_json
 from .methods import NativeMethods
+from .methods_discrete import DiscreteMethods
+from .methods_gamma import GammaMethods
+from .methods_xla_transforms import XlaTransformMethods
 
 __all__ = ["NativeKey", "convert"]
 
@@ -37,7 +40,7 @@ def convert(x: Any, own: str, xp: Any, device: Any) -> Any:
     return target.from_numpy(src.to_numpy(x), target.resolve_device(device))
 
 
-class NativeKey(NativeMethods):
+class NativeKey(NativeMethods, XlaTransformMethods, GammaMethods, DiscreteMethods):
     """Abstract base of the native adapters: a ``unirand.Key`` over a library's own generator.
 
     Subclasses are final and define ``shape``, ``impl``, ``library``, ``split``, ``fold_in``,
