@@ -756,3 +756,30 @@ def test_import_does_not_import_numba() -> None:
         """,
         timeout=60,
     )
+
+
+#: float64 kernels that run in blocks (engine/compiled/blocks64.py): several blocks and a partial
+#: one, erf_inv tails (recomputed one by one), every value a tail, |x| = 1 (an infinite bound)
+BLOCKED64: dict[str, Callable[..., Any]] = {
+    "normal": lambda k, n: unirand.normal(k, (n,), "float64"),
+    "exponential": lambda k, n: unirand.exponential(k, (n,), "float64"),
+    "truncated_normal-inf,inf": lambda k, n: unirand.truncated_normal(
+        k, -np.inf, np.inf, (n,), "float64"
+    ),
+    "truncated_normal-deep-tail": lambda k, n: unirand.truncated_normal(
+        k, 5.0, 9.0, (n,), "float64"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BLOCKED64))
+def test_blocked_float64_kernels_equal_vectorized(name: str) -> None:
+    draw = BLOCKED64[name]
+    n = 3 * 1024 + 77 if name.endswith("deep-tail") else 40_000 + 77
+    key = _key(np)
+    with compiled.forced(False):
+        want = np.asarray(draw(key, n))
+    with compiled.forced(True):
+        got = np.asarray(draw(key, n))
+    assert got.dtype == want.dtype == np.float64
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), name
