@@ -81,12 +81,24 @@ def vectors_path() -> Path | None:
     return folder / VECTOR_FILE if folder else None
 
 
+#: golden files the tests replay but the report does not yet: their loop samplers (gamma,
+#: poisson, binomial, ...) run eagerly on ``jax.numpy`` in the report's JAX rows, seconds per
+#: case (the first row alone took 417 s instead of the whole report's 3 minutes, measured), until
+#: ``samplers/jax_native.py`` proves ``jax.random``'s own code for them
+REPORT_PENDING = frozenset(
+    {"jax_gamma.v1.json", "jax_discrete.v1.json", "jax_xla_transforms.v1.json"}
+)
+
+
 def vector_files() -> list[Path]:
-    """Every golden vector file beside the main one, the main one first."""
+    """Every golden vector file beside the main one, the main one first (less
+    :data:`REPORT_PENDING`)."""
     folder = _folder()
     if folder is None:
         return []
-    others = sorted(p for p in folder.glob("*.json") if p.name != VECTOR_FILE)
+    others = sorted(
+        p for p in folder.glob("*.json") if p.name != VECTOR_FILE and p.name not in REPORT_PENDING
+    )
     return [
         folder / VECTOR_FILE,
         *(p for p in others if load(str(p))["header"].get("schema") == SCHEMA),
