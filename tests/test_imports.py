@@ -54,6 +54,15 @@ def test_public_names():
             "split",
             "uniform",
             "weibull_min",
+            "rademacher",
+            "laplace",
+            "logistic",
+            "rayleigh",
+            "geometric",
+            "triangular",
+            "wald",
+            "maxwell",
+            "double_sided_maxwell",
             "wrap_key_data",
         ]
     )

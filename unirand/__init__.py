@@ -33,10 +33,23 @@ from .samplers.exponential import exponential as exponential
 from .samplers.gamma import gamma as gamma, loggamma as loggamma
 from .samplers.gumbel import gumbel as gumbel
 from .samplers.normal import normal as normal
+from .samplers.normal_transforms import (
+    double_sided_maxwell as double_sided_maxwell,
+    maxwell as maxwell,
+    wald as wald,
+)
 from .samplers.permutation import permutation as permutation, shuffle as shuffle
 from .samplers.randint import randint as randint
 from .samplers.truncated_normal import truncated_normal as truncated_normal
 from .samplers.uniform import uniform as uniform
+from .samplers.uniform_transforms import (
+    geometric as geometric,
+    laplace as laplace,
+    logistic as logistic,
+    rademacher as rademacher,
+    rayleigh as rayleigh,
+    triangular as triangular,
+)
 from .samplers.xla_transforms import (
     cauchy as cauchy,
     lognormal as lognormal,
@@ -85,5 +98,14 @@ __all__ = [
     "weibull_min",
     "gamma",
     "loggamma",
+    "rademacher",
+    "laplace",
+    "logistic",
+    "rayleigh",
+    "geometric",
+    "triangular",
+    "wald",
+    "maxwell",
+    "double_sided_maxwell",
     "wrap_key_data",
 ]

@@ -23,10 +23,19 @@ from .samplers.exponential import exponential
 from .samplers.gamma import gamma, loggamma
 from .samplers.gumbel import gumbel
 from .samplers.normal import normal
+from .samplers.normal_transforms import double_sided_maxwell, maxwell, wald
 from .samplers.permutation import permutation, shuffle
 from .samplers.randint import randint
 from .samplers.truncated_normal import truncated_normal
 from .samplers.uniform import uniform
+from .samplers.uniform_transforms import (
+    geometric,
+    laplace,
+    logistic,
+    rademacher,
+    rayleigh,
+    triangular,
+)
 from .samplers.xla_transforms import cauchy, lognormal, pareto, weibull_min
 
 __all__ = ["ThreefryKey", "method"]
@@ -92,3 +101,12 @@ class ThreefryKey(PortableKey):
     weibull_min = method(weibull_min)
     gamma = method(gamma)
     loggamma = method(loggamma)
+    rademacher = method(rademacher)
+    laplace = method(laplace)
+    logistic = method(logistic)
+    rayleigh = method(rayleigh)
+    geometric = method(geometric)
+    triangular = method(triangular)
+    wald = method(wald)
+    maxwell = method(maxwell)
+    double_sided_maxwell = method(double_sided_maxwell)

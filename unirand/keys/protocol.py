@@ -165,6 +165,95 @@ class Key(Protocol):
         device: Any = None,
     ) -> Any: ...
 
+    def rademacher(
+        self,
+        shape: Any = (),
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def laplace(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def logistic(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def rayleigh(
+        self,
+        scale: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def geometric(
+        self,
+        p: Any,
+        shape: Any = None,
+        dtype: Any = "int32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def triangular(
+        self,
+        left: Any,
+        mode: Any,
+        right: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def wald(
+        self,
+        mean: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def maxwell(
+        self,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def double_sided_maxwell(
+        self,
+        loc: Any,
+        scale: Any,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
     def cauchy(
         self, shape: Any = (), dtype: Any = "float32", *, xp: Any = None, device: Any = None
     ) -> Any: ...

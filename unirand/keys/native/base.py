@@ -24,6 +24,7 @@ from ..payload import payload, to_json
 from .methods import NativeMethods
 from .methods_discrete import DiscreteMethods
 from .methods_gamma import GammaMethods
+from .methods_transforms import TransformMethods
 from .methods_xla_transforms import XlaTransformMethods
 
 __all__ = ["NativeKey", "convert"]
@@ -40,7 +41,9 @@ def convert(x: Any, own: str, xp: Any, device: Any) -> Any:
     return target.from_numpy(src.to_numpy(x), target.resolve_device(device))
 
 
-class NativeKey(NativeMethods, XlaTransformMethods, GammaMethods, DiscreteMethods):
+class NativeKey(
+    NativeMethods, XlaTransformMethods, GammaMethods, DiscreteMethods, TransformMethods
+):
     """Abstract base of the native adapters: a ``unirand.Key`` over a library's own generator.
 
     Subclasses are final and define ``shape``, ``impl``, ``library``, ``split``, ``fold_in``,
