@@ -152,6 +152,35 @@ CASES: dict[str, Draw] = {
             else unirand.choice(k, np.arange(6), (), xp=xp, **b)
         )
     ),
+    # the elementwise samplers of issue 15 (float32 and float64; their own files cover 16-bit)
+    **{
+        f"{name}-{d}": (
+            lambda k, s, xp, d=d, name=name, **b: getattr(unirand, name)(k, s, d, xp=xp, **b)
+        )
+        for name in ("cauchy", "laplace", "logistic", "maxwell")
+        for d in ("float32", "float64")
+    },
+    **{
+        f"{name}-{d}": (
+            lambda k, s, xp, d=d, name=name, p=p, **b: getattr(unirand, name)(
+                k, *p, s, d, xp=xp, **b
+            )
+        )
+        for name, p in (
+            ("pareto", (2.5,)),
+            ("lognormal", (0.7,)),
+            ("rayleigh", (1.5,)),
+            ("wald", (0.8,)),
+            ("triangular", (-1.0, 0.25, 2.0)),
+            ("double_sided_maxwell", (0.5, 2.0)),
+            ("weibull_min", (1.5, 0.7)),
+            ("gamma", (0.6,)),
+            ("loggamma", (2.5,)),
+        )
+        for d in ("float32", "float64")
+    },
+    "rademacher-int32": (lambda k, s, xp, **b: unirand.rademacher(k, s, "int32", xp=xp, **b)),
+    "geometric-int32": (lambda k, s, xp, **b: unirand.geometric(k, 0.3, s, "int32", xp=xp, **b)),
 }
 
 
