@@ -127,7 +127,10 @@ class NumpyBackend(Backend):
     def split(self, data: Any, shape: tuple[int, ...]) -> Any:
         engine = compiled.active()
         if engine is not None:  # the compiled engine, called directly: split is on hot paths
-            out2 = np.empty((math.prod(shape), 2), _U32)
+            m = math.prod(shape)
+            if m <= engine.SERIAL and data.dtype == _U32 and data.flags.c_contiguous:
+                return engine.split_key(data, m).reshape(*shape, 2)
+            out2 = np.empty((m, 2), _U32)
             engine.split(int(data[0]), int(data[1]), out2)
             return out2.reshape(*shape, 2)
         k0, k1 = (int(v) for v in data)

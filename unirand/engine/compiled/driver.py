@@ -25,6 +25,7 @@ from . import discrete_streams, log_streams, streams, threefry
 __all__ = [
     "bits",
     "split",
+    "split_key",
     "fold_in",
     "uniform",
     "normal",
@@ -121,6 +122,12 @@ def bits(k0: int, k1: int, out: np.ndarray, dtype: str, idx: Any = None) -> None
 def split(k0: int, k1: int, out: np.ndarray, dtype: str = "uint32") -> None:
     """``out`` of shape (n, 2), uint32: the n keys of ``split``."""
     _run(threefry.split, k0, k1, _unsigned(out))
+
+
+def split_key(data: np.ndarray, n: int) -> np.ndarray:
+    """``(n, 2)`` uint32 keys of ``split`` of the key data ``data`` (uint32, contiguous), for
+    ``n <= SERIAL``: one kernel call."""
+    return threefry.split_key(data, n)
 
 
 def fold_in(k0: int, k1: int, value: int) -> tuple[int, int]:
@@ -391,6 +398,7 @@ def _warm_up_calls() -> list[tuple[Any, tuple[Any, ...]]]:
     for width in (np.uint8, np.uint16, np.uint32, np.uint64):
         calls.append((bits, (1, 2, np.empty(3, width), "")))
     calls.append((split, (1, 2, np.empty((3, 2), np.uint32))))
+    calls.append((split_key, (np.zeros(2, np.uint32), 2)))
     calls.append((fold_in, (1, 2, 3)))
     for dtype in floats:
         store = np.uint16 if dtype in ("float16", "bfloat16") else np.dtype(dtype)
