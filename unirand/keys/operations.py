@@ -1,17 +1,23 @@
-"""The functional key API: ``key``, ``key_data``, ``wrap_key_data``, ``split``, ``fold_in``.
+"""The functional key API: ``key``, ``key_data``, ``wrap_key_data``, ``split``, ``fold_in``, and
+``jax.random``'s other key functions under their JAX names: ``PRNGKey``, ``key_impl``, ``clone``.
 
 Keys in, keys or key data out, nothing stateful.  Each function takes every kind of key: a
 portable key is handled here (or by its own method), any other :class:`~unirand.Key` gets the
-call as its method.  :func:`other` is that rule, shared with the samplers.
+call as its method.  :func:`other` is that rule, shared with the samplers.  The JAX names exist
+so that code written against ``jax.random`` ports by changing the module it calls; where
+unirand's answer differs from JAX's (``PRNGKey`` returns a typed key), the docstring says how.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from .. import backends
+from .native.base import NativeKey
+from .native.indexed import IndexedKey
 from .portable import PortableKey, is_uint32, new_key
 from .protocol import Key
 from .validation import as_seed
@@ -19,7 +25,18 @@ from .validation import as_seed
 if TYPE_CHECKING:
     from ..threefry_key import ThreefryKey
 
-__all__ = ["check_key", "fold_in", "key", "key_data", "other", "split", "wrap_key_data"]
+__all__ = [
+    "PRNGKey",
+    "check_key",
+    "clone",
+    "fold_in",
+    "key",
+    "key_data",
+    "key_impl",
+    "other",
+    "split",
+    "wrap_key_data",
+]
 
 #: any key kind: split and fold_in give keys of the kind they are given
 KeyT = TypeVar("KeyT")
@@ -140,3 +157,86 @@ def fold_in(key: KeyT, data: Any) -> KeyT:
     if isinstance(key, PortableKey):
         return key.fold_in(data)
     return other(key).fold_in(data)
+
+
+# -- jax.random's other key functions, under their JAX names -------------------------------------
+def PRNGKey(seed: Any, *, impl: str | None = None) -> ThreefryKey:
+    """``unirand.key(seed)``: the key whose data is ``jax.random.PRNGKey(seed)`` (x64 on).
+
+    JAX's ``PRNGKey`` is the legacy *raw* key, a ``uint32[2]`` array that carries no impl;
+    unirand has no raw keys (a bare array would not say which stream it is), so this returns
+    the typed :class:`~unirand.ThreefryKey` of :func:`key`, with the same seed rules and errors.
+    ``key_data(PRNGKey(seed))`` holds the bytes of ``jax.random.PRNGKey(seed)`` (with
+    ``jax_enable_x64`` on; docs/keys.md has the seeds where JAX's modes differ) and every
+    sampler gives ``jax.random``'s numbers for it.  ``impl`` may be None or
+    ``"threefry2x32"``: None is threefry2x32 always (JAX's ``jax_default_prng_impl`` is not
+    read, so importing unirand never imports JAX); other impls are JAX keys, ``as_key``.
+    """
+    return key(seed, impl="threefry2x32" if impl is None else impl)
+
+
+def key_impl(key: Any) -> str:
+    """The impl name of any unirand key (or key batch), as ``jax.random.key_impl``.
+
+    ``key.impl``: ``"threefry2x32"`` for portable keys (what JAX answers for the same key),
+    ``"jax:<impl>"`` for native JAX keys, ``"numpy:<BitGenerator>"``, ``"torch"``.  Works on
+    keys traced by ``jax.jit`` too.  Anything that is not a unirand ``Key`` raises ``TypeError``.
+    """
+    if isinstance(key, PortableKey):
+        return key.impl
+    if isinstance(key, type) or not isinstance(key, Key):
+        raise TypeError(_not_a_key("key_impl", key))
+    impl = key.impl
+    if not isinstance(impl, str):
+        raise TypeError(f"key: a Key's impl must be a str; got {type(impl).__name__}")
+    return impl
+
+
+def clone(key: KeyT) -> KeyT:
+    """An equal key that key-reuse checking treats as fresh, as ``jax.random.clone``.
+
+    ``debug_key_reuse`` tracks keys per object, and a clone is a new, unconsumed object with
+    the same value: it equals ``key``, hashes alike, pickles alike and gives the same numbers.
+    Cloning does not consume ``key`` and takes consumed keys too (JAX's checker rules, where
+    ``clone``'s output is a fresh key and its input is left as it was).  Single keys and key
+    batches of every unirand kind; portable keys under ``jax.jit``/``vmap`` too (the clone
+    holds the same tracer).  Native keys are values (seed material, never a live generator),
+    so a clone shares that material and only its consumption is its own; a native JAX key's
+    array is cloned by ``jax.random.clone``, so JAX's own checker (``jax_debug_key_reuse``)
+    sees it fresh as well.  Without checking, the clone is just an equal key.
+    """
+    if isinstance(key, PortableKey):
+        return type(key)._from_parts(key._data, key._backend)
+    if isinstance(key, NativeKey):
+        return _clone_native(key)  # type: ignore[return-value]
+    if isinstance(key, type) or not isinstance(key, Key):
+        raise TypeError(_not_a_key("clone", key))
+    raise TypeError(
+        f"key: clone takes unirand keys (portable or native); {type(key).__name__} is a "
+        "third-party Key, whose reuse unirand does not track: copy it with its own API"
+    )
+
+
+def _clone_native(key: NativeKey) -> NativeKey:
+    if isinstance(key, IndexedKey):  # NumPy and torch keys: immutable material and index
+        return type(key)._make(key._m, key._idx)
+    if key.library == "jax":
+        from .native.jax import JaxKey  # imports JAX, loaded already: the key holds a JAX array
+
+        if isinstance(key, JaxKey):
+            jax = sys.modules["jax"]
+            return JaxKey._wrap(jax.random.clone(key.jax_key()))  # jax_key(): no consume
+    raise TypeError(f"key: clone has no rule for {type(key).__name__} keys")
+
+
+def _not_a_key(function: str, obj: Any) -> str:
+    module = type(obj).__module__.split(".", 1)[0]
+    hint = ""
+    if module in ("jax", "jaxlib"):
+        hint = (
+            f"; for a JAX key use jax.random.{function}, or unirand.{function}(unirand.as_key(k))"
+        )
+    return (
+        f"key must be a unirand key (from unirand.key, unirand.PRNGKey, unirand.as_key or "
+        f"unirand.wrap_key_data); got {type(obj).__name__}{hint}"
+    )

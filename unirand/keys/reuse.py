@@ -2,18 +2,19 @@
 
 A key is *consumed* by sampling (``bits``, ``uniform``, ``normal``, the other samplers), by
 ``split`` and by the generator bridges (``numpy_generator``, ``torch_generator``).  ``fold_in``,
-``key_data``, ``jax_key``, ``to_json``, pickling, indexing and comparing do not consume.  With
-checking on, consuming a key object a second time raises :class:`KeyReuseError`.
+``key_data``, ``jax_key``, ``to_json``, ``clone``, pickling, indexing and comparing do not
+consume.  With checking on, consuming a key object a second time raises :class:`KeyReuseError`.
 
 Reuse is tracked **per key object**, as JAX's own checker does (``jax_debug_key_reuse``): the
 object carries a ``_consumed`` flag.  Two keys with equal data made separately
 (``unirand.key(0)`` twice) are two objects and are not flagged, although they are the same
-stream; a copy (``key.to(...)``, a pickle or JSON round trip, ``wrap_key_data(key_data(k))``)
-is a fresh object too.  Inside ``jax.jit``/``vmap``/``scan`` the keys are fresh objects built
-from tracers on every trace: reuse within one trace is seen, reuse across calls of a compiled
-function is not; for that use JAX's checker (``jax.config.update("jax_debug_key_reuse",
-True)``), which sees jaxprs.  Keys indexed out of a batch (``keys[0]``) are new objects, so
-``keys[0]`` consumed twice is not seen either (JAX behaves the same).
+stream; a copy (``key.to(...)``, a pickle or JSON round trip, ``wrap_key_data(key_data(k))``,
+``clone(key)``) is a fresh object too.  Inside ``jax.jit``/``vmap``/``scan`` the keys are
+fresh objects built from tracers on every trace: reuse within one trace is seen, reuse across
+calls of a compiled function is not; for that use JAX's checker
+(``jax.config.update("jax_debug_key_reuse", True)``), which sees jaxprs.  Keys indexed out of
+a batch (``keys[0]``) are new objects, so ``keys[0]`` consumed twice is not seen either (JAX
+behaves the same).
 
 When checking is off the only cost is reading the module-level flag ``ENABLED``.
 """
