@@ -96,17 +96,61 @@ def test_ks_against_scipy(a):
     assert stats.kstest(np.exp(lx), stats.gamma(a).cdf).pvalue > 1e-4
 
 
-@pytest.mark.parametrize("kind", ["numpy", "torch"])
+def _native_key(kind: str, seed: int):
+    """A native key of ``kind`` and the library's own generator/key it samples as."""
+    if kind == "numpy":
+        return unirand.as_key(np.random.SeedSequence(seed)), np.random.default_rng(
+            np.random.SeedSequence(seed)
+        )
+    if kind == "torch":
+        torch = load("torch")
+        return unirand.as_key(torch.Generator().manual_seed(seed)), torch.Generator().manual_seed(
+            seed
+        )
+    jax = pytest.importorskip("jax")
+    return unirand.as_key(jax.random.key(seed, impl="rbg")), jax.random.key(seed, impl="rbg")
+
+
+def _own_gamma(kind: str, own, a: float, shape: tuple[int, ...]) -> np.ndarray:
+    """The library's own gamma sampler, called directly (float64; JAX's in float32)."""
+    if kind == "numpy":
+        return own.standard_gamma(a, shape)
+    if kind == "torch":
+        torch = load("torch")
+        alpha = torch.full(shape, a, dtype=torch.float64)
+        return torch._standard_gamma(alpha, generator=own).numpy()
+    import jax
+
+    return np.asarray(jax.random.gamma(own, a, shape, "float32"))
+
+
+@pytest.mark.parametrize("kind", ["numpy", "torch", "jax-rbg"])
 def test_native_keys(kind):
+    """Each kind's gamma is its library's own sampler (equal values), loggamma stays exact in
+    log space for tiny ``a``, both follow scipy, and the edge and argument rules hold."""
     stats = pytest.importorskip("scipy.stats")
-    key = unirand.as_key(np.random.default_rng(5)) if kind == "numpy" else None
-    if key is None:
-        torch = pytest.importorskip("torch")
-        key = unirand.as_key(torch.Generator().manual_seed(5))
-    x = np.asarray(to_numpy(unirand.gamma(key, 0.6, (20_000,), "float64")))
-    assert x.shape == (20_000,) and x.dtype == np.float64
+    kind = kind.split("-")[0]
+    dtype = "float32" if kind == "jax" else "float64"
+    key, own = _native_key(kind, 5)
+    x = to_numpy(unirand.gamma(key, 0.6, (20_000,), dtype))
+    assert x.shape == (20_000,) and x.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(x, _own_gamma(kind, own, 0.6, (20_000,)).astype(dtype))
     assert stats.kstest(x, stats.gamma(0.6).cdf).pvalue > 1e-4
+    # a = 1e-3: log(gamma) would be -inf for most values; the boost keeps every one finite
+    lx = to_numpy(unirand.loggamma(key, 1e-3, (20_000,), dtype)).astype(np.float64)
+    assert np.isfinite(lx).all()
+    assert stats.kstest(lx, stats.loggamma(1e-3).cdf).pvalue > 1e-4
     lx = to_numpy(key.loggamma(np.array([0.5, 2.0]), (3, 2)))
     assert lx.shape == (3, 2) and np.isfinite(lx).all()
-    with pytest.raises(ValueError):
+    edge = to_numpy(key.gamma(np.array([0.0, np.inf, -1.0, np.nan]), dtype=dtype))
+    np.testing.assert_array_equal(edge, np.array([0.0, np.inf, np.nan, np.nan], dtype))
+    ledge = to_numpy(key.loggamma(np.array([0.0, np.inf, -1.0, np.nan]), dtype=dtype))
+    np.testing.assert_array_equal(ledge, np.array([-np.inf, np.inf, np.nan, np.nan], dtype))
+    h = to_numpy(key.gamma(2.0, (50,), "float16"))
+    assert h.dtype == np.float16 and (h > 0).all()
+    with pytest.raises(ValueError, match="index"):
         key.gamma(1.0, (2,), index=0)
+    with pytest.raises(TypeError, match="a must be"):
+        key.gamma(True, (2,))
+    with pytest.raises(ValueError, match="does not broadcast"):
+        key.loggamma(np.ones(3), (2,))

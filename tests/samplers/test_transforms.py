@@ -270,3 +270,114 @@ def test_rademacher_is_fair():
     r = np.asarray(uniform_transforms.rademacher(unirand.key(3), (N,)))
     assert set(np.unique(r)) == {-1, 1}
     assert stats.binomtest(int(np.sum(r == 1)), N).pvalue > 1e-4
+
+
+# -- native keys -----------------------------------------------------------------------------
+
+
+def _native(kind: str, seed: int):
+    """A native key of ``kind`` and a factory of the library generator it samples as."""
+    if kind == "numpy":
+        return unirand.as_key(np.random.SeedSequence(seed)), lambda: np.random.default_rng(
+            np.random.SeedSequence(seed)
+        )
+    torch = load("torch")
+    key = unirand.as_key(torch.Generator().manual_seed(seed))
+    return key, lambda: torch.Generator().manual_seed(seed)
+
+
+def test_native_numpy_keys_use_numpys_own_samplers():
+    """NumPy's own laplace, logistic, rayleigh, geometric, triangular and wald (equal values,
+    jax.random's parametrization), scipy's distributions, NaN outside NumPy's domain."""
+    stats = pytest.importorskip("scipy.stats")
+    key, gen = _native("numpy", 8)
+    n = 20_000
+    cases = {
+        "laplace": (key.laplace((n,), "float64"), gen().laplace(0.0, 1.0, n), stats.laplace.cdf),
+        "logistic": (
+            key.logistic((n,), "float64"),
+            gen().logistic(0.0, 1.0, n),
+            stats.logistic.cdf,
+        ),
+        "rayleigh": (
+            key.rayleigh(2.0, (n,), "float64"),
+            gen().rayleigh(2.0, n),
+            stats.rayleigh(scale=2.0).cdf,
+        ),
+        "triangular": (
+            key.triangular(0.0, 0.3, 2.0, (n,), "float64"),
+            gen().triangular(0.0, 0.3, 2.0, n),
+            stats.triang(0.15, scale=2.0).cdf,
+        ),
+        "wald": (key.wald(1.5, (n,), "float64"), gen().wald(1.5, 1.0, n), stats.invgauss(1.5).cdf),
+    }
+    for name, (got, want, cdf) in cases.items():
+        np.testing.assert_array_equal(got, want, err_msg=name)
+        assert stats.kstest(got, cdf).pvalue > 1e-4, name
+    g = key.geometric(0.3, (n,), "int32")
+    assert g.dtype == np.int32
+    np.testing.assert_array_equal(g, gen().geometric(0.3, n))
+    _geometric_fits(g, 0.3)
+    # float32: NumPy's float64 values rounded once
+    want32 = gen().laplace(0.0, 1.0, 50).astype(np.float32)
+    np.testing.assert_array_equal(key.laplace((50,)), want32)
+    # outside NumPy's domain (it raises an unnamed error): NaN; geometric p = 0: the dtype's max
+    w = key.wald(np.array([0.0, -1.0, np.nan, 1.0]), None, "float64")
+    assert np.isnan(w[:3]).all() and w[3] > 0
+    left, mode, right = np.array([0.0, 1.0, 0.0]), np.array([0.5, 0.5, 0.0]), np.array([1.0, 0, 0])
+    t = key.triangular(left, mode, right)
+    assert 0 <= t[0] <= 1 and np.isnan(t[1:]).all()
+    geo = key.geometric(np.array([0.0, -1.0, 1.0]), None, "int64")
+    np.testing.assert_array_equal(geo, [np.iinfo(np.int64).max, 0, 1])
+    r = key.rayleigh(np.array([-2.0, 0.0]), None, "float64")
+    assert r[0] < 0 and r[1] == 0  # jax.random's rayleigh takes any scale: scale * rayleigh(1)
+    with pytest.raises(ValueError, match="index"):
+        key.laplace((3,), index=0)
+    with pytest.raises(ValueError, match="mode of shape"):
+        key.triangular(0.0, np.full(3, 0.5), 1.0, (2,))
+    with pytest.raises(TypeError, match="mean must be"):
+        key.wald("x", (2,))
+
+
+def _geometric_fits(g, p) -> None:
+    stats = pytest.importorskip("scipy.stats")
+    g = np.asarray(g)
+    assert g.min() >= 1
+    k = np.arange(1, 16)
+    observed = np.array([np.sum(g == v) for v in k] + [np.sum(g >= 16)])
+    probs = np.append(stats.geom.pmf(k, p), stats.geom.sf(15, p))
+    assert stats.chisquare(observed, probs * g.size).pvalue > 1e-4
+
+
+def test_native_torch_keys_use_geometric_and_derive_the_rest():
+    """torch's own ``geometric_`` for a scalar ``p``; an array ``p`` and the samplers torch
+    lacks derive from its uniforms and normals (scipy's distributions either way)."""
+    stats = pytest.importorskip("scipy.stats")
+    torch = load("torch")
+    key, gen = _native("torch", 8)
+    n = 20_000
+    g = key.geometric(0.3, (n,), "int32")
+    assert g.dtype == torch.int32
+    want = torch.empty(n, dtype=torch.float64).geometric_(0.3, generator=gen())
+    np.testing.assert_array_equal(to_numpy(g), want.numpy().astype(np.int32))
+    _geometric_fits(to_numpy(g), 0.3)
+    _geometric_fits(to_numpy(key.geometric(np.full(4, 0.3), (n // 4, 4), "int32")).ravel(), 0.3)
+    lap = to_numpy(key.laplace((n,), "float64"))
+    assert stats.kstest(lap, stats.laplace.cdf).pvalue > 1e-4
+    wald = to_numpy(key.wald(1.5, (n,), "float64"))
+    assert stats.kstest(wald, stats.invgauss(1.5).cdf).pvalue > 1e-4
+    h = to_numpy(key.logistic((64,), "float16"))
+    assert h.dtype == np.float16 and np.isfinite(h).all()
+    with pytest.raises(ValueError, match="p of shape"):
+        key.geometric(np.full(3, 0.5), (2,))
+
+
+@pytest.mark.parametrize("name", ["laplace", "rayleigh", "geometric", "wald", "maxwell"])
+def test_native_jax_keys_use_jax_random(name):
+    jax = pytest.importorskip("jax")
+    k = jax.random.key(6, impl="rbg")
+    key = unirand.as_key(k)
+    args = {"rayleigh": (2.0,), "geometric": (0.3,), "wald": (1.5,)}.get(name, ())
+    got = getattr(unirand, name)(key, *args, (100,))
+    want = getattr(jax.random, name)(k, *args, (100,))
+    np.testing.assert_array_equal(to_numpy(got), np.asarray(want))

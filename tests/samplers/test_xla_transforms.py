@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ml_dtypes
 import numpy as np
 import pytest
 from _backends import jax_x64, load, to_numpy
@@ -158,21 +159,99 @@ def test_kolmogorov_smirnov():
 # -- native keys -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("source", ["numpy", "torch"])
+def _own_draws(source: str, seed: int, n: int) -> dict[str, np.ndarray]:
+    """What each sampler of a native key must equal: its library called directly (NumPy's
+    own methods; torch's own ``cauchy_``/``log_normal_``, ``exponential_`` for the derived
+    pareto/weibull_min; ``jax.random`` in float32 for a JAX key), one fresh generator each."""
+    if source == "numpy":
+
+        def gen():
+            return np.random.default_rng(np.random.SeedSequence(seed))
+
+        return {
+            "cauchy": gen().standard_cauchy(n),
+            "pareto": gen().pareto(3.0, n) + 1.0,
+            "lognormal": gen().lognormal(0.0, 0.5, n),
+            "weibull_min": 1.5 * gen().weibull(2.0, n),
+        }
+    if source == "torch":
+        torch = load("torch")
+
+        def empty():
+            return torch.empty(n, dtype=torch.float64)
+
+        def gen():
+            return torch.Generator().manual_seed(seed)
+
+        e = empty().exponential_(generator=gen()).numpy()
+        return {
+            "cauchy": empty().cauchy_(0.0, 1.0, generator=gen()).numpy(),
+            "pareto": np.exp(e / 3.0),
+            "lognormal": np.power(empty().log_normal_(0.0, 1.0, generator=gen()).numpy(), -0.5),
+            "weibull_min": np.power(e, 1.0 / 2.0) * 1.5,
+        }
+    jax = pytest.importorskip("jax")
+    k = jax.random.key(seed, impl="rbg")
+    return {
+        "cauchy": np.asarray(jax.random.cauchy(k, (n,))),
+        "pareto": np.asarray(jax.random.pareto(k, 3.0, (n,))),
+        "lognormal": np.asarray(jax.random.lognormal(k, -0.5, (n,))),
+        "weibull_min": np.asarray(jax.random.weibull_min(k, 1.5, 2.0, (n,))),
+    }
+
+
+@pytest.mark.parametrize("source", ["numpy", "torch", "jax-rbg"])
 def test_native_keys_derive_from_their_library(source):
+    """Each native kind samples with its library's own sampler where it has one (NumPy all
+    four, torch cauchy and lognormal, JAX keys all four), else derives from its own
+    exponentials (torch pareto, weibull_min): equal values, scipy's distributions, one
+    rounding to 16-bit dtypes, unirand's errors."""
+    stats = pytest.importorskip("scipy.stats")
     if source == "numpy":
         key = unirand.as_key(np.random.SeedSequence(4))
-    else:
+    elif source == "torch":
         torch = load("torch")
         key = unirand.as_key(torch.Generator().manual_seed(4))
-    stats = pytest.importorskip("scipy.stats")
-    x = to_numpy(key.cauchy((20_000,)))
-    assert x.dtype == np.float32 and stats.kstest(x, stats.cauchy().cdf).pvalue > 1e-4
-    y = to_numpy(unirand.pareto(key, 3.0, (20_000,), "float64"))
-    assert y.dtype == np.float64 and stats.kstest(y, stats.pareto(3.0).cdf).pvalue > 1e-4
+    else:
+        jax = pytest.importorskip("jax")
+        key = unirand.as_key(jax.random.key(4, impl="rbg"))
+    dtype = "float32" if source == "jax-rbg" else "float64"
+    n = 20_000
+    got = {
+        "cauchy": key.cauchy((n,), dtype),
+        "pareto": unirand.pareto(key, 3.0, (n,), dtype),
+        "lognormal": unirand.lognormal(key, -0.5, (n,), dtype),
+        "weibull_min": unirand.weibull_min(key, 1.5, 2.0, (n,), dtype),
+    }
+    cdfs = {
+        "cauchy": stats.cauchy().cdf,
+        "pareto": stats.pareto(3.0).cdf,
+        "lognormal": stats.lognorm(0.5).cdf,
+        "weibull_min": stats.weibull_min(2.0, scale=1.5).cdf,
+    }
+    for name, want in _own_draws(source, 4, n).items():
+        x = to_numpy(got[name])
+        assert x.dtype == np.dtype(dtype), name
+        np.testing.assert_array_equal(x, want.astype(dtype), err_msg=name)
+        p = stats.kstest(x.astype(np.float64), cdfs[name]).pvalue
+        assert p > 1e-4, (name, p)
     z = to_numpy(unirand.lognormal(key, np.float32(0.5), (4, 5)))
     assert z.shape == (4, 5) and (z > 0).all()
     w = to_numpy(unirand.weibull_min(key, 2.0, 1.5, (7,), "float16"))
     assert w.dtype == np.float16 and (w >= 0).all()
-    with pytest.raises(ValueError):
+    if source != "jax-rbg":  # 16-bit: the float64 (NumPy) or float32 (torch) value rounded once
+        wide = "float64" if source == "numpy" else "float32"
+        c16 = to_numpy(key.cauchy((50,), "bfloat16")).astype(np.float32)
+        c = to_numpy(key.cauchy((50,), wide))
+        np.testing.assert_array_equal(c16, c.astype(ml_dtypes.bfloat16).astype(np.float32))
+    if source == "numpy":  # outside NumPy's domain: NaN (NumPy raises an unnamed error)
+        edge = to_numpy(unirand.pareto(key, np.array([0.0, -1.0, np.nan, 2.0]), None, dtype))
+        assert np.isnan(edge[:3]).all() and edge[3] >= 1
+        edge = to_numpy(unirand.weibull_min(key, 1.0, np.array([0.0, -1.0, 2.0]), (3,), dtype))
+        assert np.isnan(edge[:2]).all() and edge[2] >= 0
+    with pytest.raises(ValueError, match="index"):
         key.cauchy((3,), index=0)
+    with pytest.raises(ValueError, match="b of shape"):
+        unirand.pareto(key, np.ones(3), (2,))
+    with pytest.raises(TypeError, match="sigma must be"):
+        unirand.lognormal(key, "x", (2,))

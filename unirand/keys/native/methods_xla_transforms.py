@@ -1,10 +1,24 @@
-"""``cauchy``, ``pareto``, ``lognormal``, ``weibull_min`` for native keys, derived once here.
+"""``cauchy``, ``pareto``, ``lognormal``, ``weibull_min`` for native keys: the library's own
+sampler where it has one, else one derivation from its own draws.
 
-Each is the transform ``jax.random`` applies (``unirand/samplers/xla_transforms.py``) to a
-draw of the key's own library, through its hooks (``_uniform``, ``_exponential``, ``_normal``
-of :class:`.methods.NativeMethods`): the numbers are the library's stream, transformed on the
-host with NumPy in the dtype (16-bit types in float32, then rounded), not ``jax.random``'s
-bytes.  A native stream has no counters, so no ``index``/``offset`` (as every native method).
+=============  ==========================================  =====================================
+sampler        NumPy Generator                             torch.Generator
+=============  ==========================================  =====================================
+cauchy         ``standard_cauchy()``                       ``Tensor.cauchy_(0, 1)``
+pareto(b)      ``pareto(b) + 1`` (NumPy's is Lomax)        derived: ``exp(exponential_() / b)``
+lognormal(s)   ``lognormal(0, |s|)``                       ``log_normal_(0, 1) ** s``
+weibull_min    ``scale * weibull(concentration)``          derived: ``scale * exponential_() **
+                                                           (1 / concentration)``
+=============  ==========================================  =====================================
+
+JAX keys (any impl) call ``jax.random``'s own sampler.  ``jax.random.pareto`` is Pareto type I
+(support ``[1, inf)``), NumPy's ``pareto`` type II, hence the ``+ 1``; ``exp(sigma * z)`` with
+``z`` symmetric is ``lognormal(0, |sigma|)`` (NumPy refuses ``sigma < 0``), and torch's
+``log_normal_(0, 1) ** sigma`` is ``exp(sigma * z)`` for any ``sigma`` (``log_normal_`` takes
+a positive scalar only).  NumPy's draws are float64, torch's in float64 for float64 and float32
+otherwise; the result is rounded once to the dtype.  Where a parameter is outside NumPy's
+domain (``b <= 0``, ``concentration <= 0``, NaN) the value is NaN: NumPy raises its own
+unnamed error there.  A native stream has no counters, so no ``index``/``offset``.
 """
 
 from __future__ import annotations
@@ -16,45 +30,41 @@ import numpy as np
 from ... import backends
 from ..validation import as_shape
 from .arguments import float_name
+from .convert import (
+    compute_dtype,
+    fitted_shape,
+    give,
+    host_param,
+    jax_own,
+    masked,
+    no_block,
+    to_host,
+)
 
 __all__ = ["XlaTransformMethods"]
 
-_EPS = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23, "float64": 2.0**-52}
-
-
-def _np_dtype(name: str) -> Any:
-    if name == "bfloat16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return np.dtype(name)
-
-
-def _host_param(value: Any, argument: str) -> np.ndarray:
-    """A float parameter as a float64 host array (a TypeError names a non-float one)."""
-    source = backends.backend_of(value)
-    host = source.to_numpy(value) if source is not None else np.asarray(value)
-    if isinstance(value, bool) or host.dtype.kind not in "iuf":
-        raise TypeError(f"{argument} must be a number or an array of floats; got {value!r}")
-    return host.astype(np.float64)
-
 
 class XlaTransformMethods:
-    """The four samplers over a native key's hooks (mixed into ``NativeKey``)."""
+    """The four samplers over a native key's own draws (mixed into ``NativeKey``)."""
 
     __slots__ = ()
 
-    def _transformed(self, draw: Any, fn: Any, shape: Any, name: str, xp: Any, device: Any) -> Any:
-        """``fn`` (float64 NumPy) of the library's ``draw``, rounded to ``name``, delivered."""
-        own = backends.by_name(self.library)  # type: ignore[attr-defined]
-        host = own.to_numpy(draw).astype(np.float64)
-        with np.errstate(all="ignore"):
-            out = np.asarray(fn(host), np.float64)
-        out = out.astype(np.float32) if name in ("float16", "bfloat16") else out
-        out = np.ascontiguousarray(out.astype(_np_dtype(name)))
-        arr = own.from_numpy(out)
-        arr = own.xp.reshape(arr, out.shape) if tuple(arr.shape) != out.shape else arr
-        return self._deliver(arr, xp, device)  # type: ignore[attr-defined]
+    def _xla_begin(self, what: str, index: Any, offset: Any) -> Any:
+        no_block(index, offset)
+        self._single(what)  # type: ignore[attr-defined]
+        return self._source()  # type: ignore[attr-defined]
+
+    def _torch_draw(
+        self, src: Any, shape: tuple[int, ...], name: str, method: str, *args: float
+    ) -> np.ndarray:
+        """``torch.empty(shape, dtype).<method>(*args, generator=src)`` on the key's device,
+        as a float64 host array (``dtype``: float64 for float64, else float32)."""
+        out = self._empty(shape, compute_dtype(name))  # type: ignore[attr-defined]
+        return to_host(self, getattr(out, method)(*args, generator=src)).astype(np.float64)
+
+    def _exponentials(self, src: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+        e = self._exponential(src, shape, compute_dtype(name))  # type: ignore[attr-defined]
+        return to_host(self, e).astype(np.float64)
 
     def cauchy(
         self,
@@ -66,12 +76,14 @@ class XlaTransformMethods:
         index: Any = None,
         offset: Any = None,
     ) -> Any:
-        """Cauchy values ``tan(pi * (u - 0.5))`` from the library's uniforms in ``[eps, 1)``."""
-        _no_block(index, offset)
-        self._single("cauchy")  # type: ignore[attr-defined]
+        """Standard Cauchy values: the library's own Cauchy sampler."""
+        src = self._xla_begin("cauchy", index, offset)
         shape, name = as_shape(shape), float_name(dtype)
-        u = self._uniform(self._source(), shape, name, _EPS[name], 1.0)  # type: ignore[attr-defined]
-        return self._transformed(u, lambda v: np.tan(np.pi * (v - 0.5)), shape, name, xp, device)
+        if self.library == "jax":  # type: ignore[attr-defined]
+            return jax_own(self, src, "cauchy", xp, device, shape, _jax_dtype(name))
+        if self.library == "numpy":  # type: ignore[attr-defined]
+            return give(self, src.standard_cauchy(shape), name, xp, device)
+        return give(self, self._torch_draw(src, shape, name, "cauchy_", 0.0, 1.0), name, xp, device)
 
     def pareto(
         self,
@@ -84,15 +96,20 @@ class XlaTransformMethods:
         index: Any = None,
         offset: Any = None,
     ) -> Any:
-        """Pareto values ``exp(e / b)`` from the library's standard exponentials."""
-        _no_block(index, offset)
-        self._single("pareto")  # type: ignore[attr-defined]
+        """Pareto (type I) values of shape ``b``: NumPy's ``pareto(b) + 1``; torch derived."""
+        src = self._xla_begin("pareto", index, offset)
         name = float_name(dtype)
-        hb = _host_param(b, "b")
-        shape = hb.shape if shape is None else as_shape(shape)
-        np.broadcast_shapes(shape, hb.shape)
-        e = self._exponential(self._source(), tuple(shape), name)  # type: ignore[attr-defined]
-        return self._transformed(e, lambda v: np.exp(v / hb), shape, name, xp, device)
+        hb = host_param(b, "b")
+        shape = fitted_shape("pareto", shape, b=hb)
+        if self.library == "jax":  # type: ignore[attr-defined]
+            return jax_own(self, src, "pareto", xp, device, b, shape, _jax_dtype(name))
+        if self.library == "numpy":  # type: ignore[attr-defined]
+            ok = ~(hb <= 0) & ~np.isnan(hb)
+            out = masked(src.pareto, shape, (hb,), ok, (1.0,)) + 1.0
+            return give(self, out, name, xp, device)
+        e = self._exponentials(src, shape, name)
+        with np.errstate(all="ignore"):
+            return give(self, np.exp(e / hb), name, xp, device)
 
     def lognormal(
         self,
@@ -105,15 +122,19 @@ class XlaTransformMethods:
         index: Any = None,
         offset: Any = None,
     ) -> Any:
-        """Log-normal values ``exp(sigma * z)`` from the library's standard normals."""
-        _no_block(index, offset)
-        self._single("lognormal")  # type: ignore[attr-defined]
+        """Log-normal values ``exp(sigma * z)``: the library's own log-normal sampler."""
+        src = self._xla_begin("lognormal", index, offset)
         name = float_name(dtype)
-        hs = _host_param(sigma, "sigma")
-        shape = hs.shape if shape is None else as_shape(shape)
-        np.broadcast_shapes(shape, hs.shape)
-        z = self._normal(self._source(), tuple(shape), name)  # type: ignore[attr-defined]
-        return self._transformed(z, lambda v: np.exp(v * hs), shape, name, xp, device)
+        hs = host_param(sigma, "sigma")
+        shape = fitted_shape("lognormal", shape, sigma=hs)
+        if self.library == "jax":  # type: ignore[attr-defined]
+            return jax_own(self, src, "lognormal", xp, device, sigma, shape, _jax_dtype(name))
+        if self.library == "numpy":  # type: ignore[attr-defined]
+            out = masked(src.lognormal, shape, (np.zeros(()), np.abs(hs)), ~np.isnan(hs), (0, 1))
+            return give(self, out, name, xp, device)
+        y = self._torch_draw(src, shape, name, "log_normal_", 0.0, 1.0)
+        with np.errstate(all="ignore"):
+            return give(self, np.power(y, hs), name, xp, device)
 
     def weibull_min(
         self,
@@ -127,20 +148,21 @@ class XlaTransformMethods:
         index: Any = None,
         offset: Any = None,
     ) -> Any:
-        """Weibull values ``(-log1p(-u)) ** (1 / c) * scale`` from the library's uniforms."""
-        _no_block(index, offset)
-        self._single("weibull_min")  # type: ignore[attr-defined]
+        """Weibull values: NumPy's ``scale * weibull(concentration)``; torch derived."""
+        src = self._xla_begin("weibull_min", index, offset)
         shape, name = as_shape(shape), float_name(dtype)
-        hs, hc = _host_param(scale, "scale"), _host_param(concentration, "concentration")
-        u = self._uniform(self._source(), shape, name, 0.0, 1.0)  # type: ignore[attr-defined]
+        hs, hc = host_param(scale, "scale"), host_param(concentration, "concentration")
+        if self.library == "jax":  # type: ignore[attr-defined]
+            dt = _jax_dtype(name)
+            return jax_own(self, src, "weibull_min", xp, device, scale, concentration, shape, dt)
+        with np.errstate(all="ignore"):
+            if self.library == "numpy":  # type: ignore[attr-defined]
+                ok = ~(hc <= 0) & ~np.isnan(hc)
+                out = masked(src.weibull, shape, (hc,), ok, (1.0,)) * hs
+            else:
+                out = np.power(self._exponentials(src, shape, name), 1.0 / hc) * hs
+        return give(self, out, name, xp, device)
 
-        def weibull(v: np.ndarray) -> np.ndarray:
-            return np.power(-np.log1p(-v), 1.0 / hc) * hs
 
-        return self._transformed(u, weibull, shape, name, xp, device)
-
-
-def _no_block(index: Any, offset: Any) -> None:
-    from .methods import _no_block as refuse
-
-    refuse(index, offset)
+def _jax_dtype(name: str) -> Any:
+    return backends.by_name("jax").dtype(name)
