@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _backends import load, to_numpy
+from _backends import jax_x64, load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
+from unirand.report.golden import call_params
 from unirand.report.host import cpu_flags
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +151,79 @@ def test_native_side_reference_code():
     out = _child("AVX2")
     assert all(v["native"] for v in out.values()), out
     assert all(v["same"] for v in out.values()), out
+
+
+# -- loop samplers on JAX: the host's loops, the result on the device --------------------------
+#: small golden cases of every loop sampler (gamma, loggamma, poisson, binomial, multinomial)
+LOOP_CASES = [
+    c
+    for name in ("jax_gamma.v1.json", "jax_discrete.v1.json")
+    for c in load_vectors(name)["cases"]
+    if int(np.prod(c["expected"]["shape"])) <= 300
+][::6]
+
+
+def _loop_run(case, key):
+    key = apply_ops(key, case["ops"])
+    return call_params(key, case["fn"], case["shape"], case["dtype"], case["params"])
+
+
+@pytest.mark.parametrize("case", LOOP_CASES, ids=[c["name"] for c in LOOP_CASES])
+@pytest.mark.parametrize("engine", ["jax", "jax:portable"])
+def test_loop_samplers_on_concrete_jax_keys(case, engine):
+    """Both JAX engines give the golden bytes, as a JAX array on the key's device."""
+    with jax_x64(True):
+        key = unirand.key(case["seed"]).to(engine, "cpu:0")
+        got = _loop_run(case, key)
+        assert isinstance(got, jax.Array)
+        assert got.devices() == {jax.devices("cpu")[0]}
+        assert_matches(case, to_numpy(got))
+
+
+@pytest.mark.parametrize(
+    ("module", "loops", "draw"),
+    [
+        ("gamma", "gamma_core", lambda k: unirand.gamma(k, 0.7, (9,))),
+        ("gamma", "gamma_core", lambda k: unirand.loggamma(k, 2.5, (9,), "bfloat16")),
+        ("discrete", "poisson_loops", lambda k: unirand.poisson(k, 13.0, (9,))),
+        ("discrete", "binomial_loops", lambda k: unirand.binomial(k, 40.0, 0.3, (9,))),
+        (
+            "discrete",
+            "binomial_loops",
+            lambda k: unirand.multinomial(k, 20.0, np.array([0.2, 0.3, 0.5], np.float32)),
+        ),
+    ],
+)
+@pytest.mark.parametrize("engine", ["jax", "jax:portable"])
+def test_loops_run_on_numpy_for_concrete_jax_keys(monkeypatch, module, loops, draw, engine):
+    """The host-driven loops run on the NumPy backend, not eagerly on ``jax.numpy`` (which
+    took seconds per case): every loop call sees NumPy arrays, and the bytes are NumPy's."""
+    import importlib
+
+    mod = importlib.import_module(f"unirand.samplers.{module}")
+    real, seen = getattr(mod, loops), []
+
+    def spy(backend, *args, **kwargs):
+        seen.append(backend.name)
+        return real(backend, *args, **kwargs)
+
+    monkeypatch.setattr(mod, loops, spy)
+    want = np.asarray(draw(unirand.key(21)))
+    got = draw(unirand.key(21).to(engine))
+    assert isinstance(got, jax.Array)
+    assert to_numpy(got).tobytes() == want.tobytes()
+    assert seen and set(seen) == {"numpy"}
+
+
+def test_traced_loop_samplers_keep_their_path():
+    """Under ``jax.jit`` the host cannot drive a loop: gamma refuses with a clear message;
+    poisson calls ``jax.random`` itself (a traced key or parameter), as before."""
+    key = unirand.key(3).to("jax")
+    with pytest.raises(TypeError, match=r"outside jax\.jit"):
+        jax.jit(lambda k: unirand.gamma(k, 0.7, (4,)))(key)
+    lam = jax.numpy.float32(4.0)
+    got = jax.jit(lambda k, lam: unirand.poisson(k, lam, (5,)))(key, lam)
+    native = jax.random.wrap_key_data(unirand.key_data(key), impl="threefry2x32")
+    with jax.threefry_partitionable(True):
+        want = jax.random.poisson(native, lam, (5,))
+    np.testing.assert_array_equal(to_numpy(got), np.asarray(want))

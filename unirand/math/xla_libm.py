@@ -13,8 +13,12 @@ So the specification's values are the *host C library's*: glibc on the reference
 (glibc 2.36, x86-64).  Another C library gives other bytes, as XLA:CPU there would.  NumPy's
 own ufunc is used where a probe proves it calls the same function (NumPy calls the C library
 for ``tan``/``power`` unless it has a SIMD loop, as for float32 ``sin``, or SVML on AVX-512
-hosts); otherwise each element is one ``ctypes`` call (about 1 us).  Away from x86-64 glibc the
-MXCSR bits cannot be set: subnormal inputs and results then follow the host's default.
+hosts); otherwise, with Numba installed, a compiled loop calls the C function through its
+pointer (about 20 ns an element: an indirect call, so LLVM can neither fold nor vectorize it
+into another implementation; compiled once per process, not cached: the pointer is this
+process's), and without Numba each element is one ``ctypes`` call (about 2 us).  Away from
+x86-64 glibc the MXCSR bits cannot be set: subnormal inputs and results then follow the host's
+default.
 """
 
 from __future__ import annotations
@@ -127,6 +131,51 @@ def _by_ctypes(fn: str, args: tuple[np.ndarray, ...]) -> np.ndarray:
     return np.frombuffer(raw, dtype=dt).reshape(args[0].shape).copy()
 
 
+@cache
+def _compiled_loop(fn: str, width: int) -> Callable[..., None] | None:
+    """A Numba loop ``loop(*args, out)`` calling the C library's ``fn`` on every element (flat
+    contiguous arrays), or None without Numba (or with ``UNIRAND_NUMBA=0``)."""
+    import os
+
+    if os.environ.get("UNIRAND_NUMBA", "1").strip() == "0":
+        return None
+    try:
+        from numba import njit
+    except ImportError:  # pragma: no cover - Numba is an optional extra
+        return None
+    t = ctypes.c_float if width == 4 else ctypes.c_double
+    address = ctypes.cast(_c_function(fn, width), ctypes.c_void_p).value
+    if address is None:  # pragma: no cover - a resolved symbol always has an address
+        return None
+    f = ctypes.CFUNCTYPE(t, *([t, t] if fn == "pow" else [t]))(address)
+    if fn == "pow":
+
+        def two(x: Any, y: Any, out: Any) -> None:  # pragma: no cover - compiled
+            for i in range(out.shape[0]):
+                out[i] = f(x[i], y[i])
+
+        return njit(nogil=True, error_model="numpy")(two)
+
+    def one(x: Any, out: Any) -> None:  # pragma: no cover - compiled
+        for i in range(out.shape[0]):
+            out[i] = f(x[i])
+
+    return njit(nogil=True, error_model="numpy")(one)
+
+
+def _by_loop(fn: str, args: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """``fn`` of ``args`` by :func:`_compiled_loop` under XLA's MXCSR, or None without it."""
+    dt = args[0].dtype
+    loop = _compiled_loop(fn, dt.itemsize)
+    if loop is None:
+        return None
+    flat = [a.reshape(-1) for a in args]
+    out = np.empty(flat[0].shape[0], dt)
+    with xla_mxcsr():
+        loop(*flat, out)
+    return out.reshape(args[0].shape)
+
+
 def _probe_inputs(dt: np.dtype, two: bool) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(0x11B)
     n = 3000
@@ -165,7 +214,8 @@ def _call(fn: str, *args: Any) -> np.ndarray:
     if numpy_is_c_library(fn, dt.name):
         with np.errstate(all="ignore"), xla_mxcsr():
             return np.asarray(_UFUNCS[fn](*arrs), dtype=dt)
-    return _by_ctypes(fn, arrs)
+    fast = _by_loop(fn, arrs)
+    return _by_ctypes(fn, arrs) if fast is None else fast
 
 
 def c_tan(x: np.ndarray) -> np.ndarray:

@@ -81,16 +81,18 @@ def vectors_path() -> Path | None:
     return folder / VECTOR_FILE if folder else None
 
 
-#: golden files the tests replay but the report does not yet: their loop samplers (gamma,
-#: poisson, binomial, ...) run eagerly on ``jax.numpy`` in the report's JAX rows, seconds per
-#: case (the first row alone took 417 s instead of the whole report's 3 minutes, measured), until
-#: ``samplers/jax_native.py`` proves ``jax.random``'s own code for them
+#: golden files the tests replay but the report does not yet.  The loop samplers now run on the
+#: host on JAX rows (fast), but the elementwise transforms still run as eager ``jax.numpy``
+#: operations there (about 2.6x the report's CPU time with these files in, measured), and some
+#: torch cells differ in NaN bits (the tests' documented xfails, not yet report claims)
 REPORT_PENDING = frozenset(
     {
         "jax_gamma.v1.json",
         "jax_discrete.v1.json",
         "jax_transforms.v1.json",
         "jax_xla_transforms.v1.json",
+        "jax_gamma_family.v1.json",
+        "jax_generalized_normal.v1.json",
     }
 )
 

@@ -27,7 +27,7 @@ from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from .arguments import broadcast_to_shape, check_elements
 from .discrete_loops import Arith, binomial_loops, poisson_loops, to_float
-from .jax_native import jax_call
+from .jax_native import host_loops, jax_call, on_device
 from .sampler import sampler
 
 __all__ = [
@@ -140,7 +140,12 @@ def _native(target: Backend, data: Any, dev: Any, fn: str, *args: Any, **kwargs:
 def poisson_values(
     backend: Backend, data: Any, lam: np.ndarray, shape: tuple[int, ...], dtype: str, device: Any
 ) -> Any:
-    """``jax.random.poisson`` from host float32 ``lam`` broadcast to ``shape``."""
+    """``jax.random.poisson`` from host float32 ``lam`` broadcast to ``shape`` (on JAX with a
+    concrete key: computed on NumPy, put on ``device``; :func:`.jax_native.host_loops`)."""
+    hosted = host_loops(backend, data)
+    if hosted is not None:
+        out = poisson_values(*hosted, lam, shape, dtype, "cpu")
+        return on_device(backend, out, device)
     flat = _carried(backend, lam, "float32", shape, device)
     with np.errstate(all="ignore"):
         out = poisson_loops(backend, data, flat, dtype, device)
@@ -198,7 +203,12 @@ def binomial_values(
     device: Any,
 ) -> Any:
     """``jax.random.binomial`` from host ``n``, ``p`` of float ``pdtype``, broadcast to
-    ``shape``: values of float ``dtype``."""
+    ``shape``: values of float ``dtype`` (on JAX with a concrete key: computed on NumPy, put on
+    ``device``)."""
+    hosted = host_loops(backend, data)
+    if hosted is not None:
+        out = binomial_values(*hosted, n, p, pdtype, shape, dtype, "cpu")
+        return on_device(backend, out, device)
     count = _carried(backend, n, pdtype, shape, device)
     prob = _carried(backend, p, pdtype, shape, device)
     with np.errstate(all="ignore"):
@@ -283,8 +293,12 @@ def multinomial_values(
     ``remaining = cumsum(p, reverse=True)`` (XLA's reduce-window: each sum accumulated from the
     category itself to the last), ``ratio = p / remaining`` (1 where it is 0), then for category
     ``j`` with key ``split(key, K)[j]``: ``count = binomial(remainder, clip(ratio, 0, 1))``,
-    ``remainder -= count``.
+    ``remainder -= count``.  On JAX with a concrete key: computed on NumPy, put on ``device``.
     """
+    hosted = host_loops(backend, data)
+    if hosted is not None:
+        out = multinomial_values(*hosted, n, p, pdtype, shape, dtype, "cpu")
+        return on_device(backend, out, device)
     xp = backend.xp
     f = Arith(backend, pdtype)
     o = Arith(backend, dtype)

@@ -39,6 +39,7 @@ from ._gamma_rsqrt import rsqrt_f32_xla, rsqrt_f64_xla
 from .arguments import broadcast_to_shape
 from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
+from .jax_native import host_loops, on_device
 from .sampler import sampler
 
 __all__ = [
@@ -245,7 +246,12 @@ def gamma_core(
         first, second = (lv, ld) if m.wide else (ld, lv)
         return m.round(m.round(first + second) + log_boost)
     samples = m.round(one - u)
-    boosted = xp.where(boost, one, _ftz(m, m.pow(samples, inv)))
+    # the power only where JAX's select keeps it (a < 1): the C library's pow is the slow part
+    low = np.nonzero(~boost_h)[0]
+    boosted = xp.ones_like(samples)
+    if low.shape[0]:
+        powed = _ftz(m, m.pow(_take(backend, samples, low), _take(backend, inv, low)))
+        boosted = merge(backend, boosted, low, powed)
     return _ftz(m, m.round(m.round(d * v_all) * boosted))
 
 
@@ -293,7 +299,14 @@ def gamma_values(
     block: Block | None = None,
 ) -> Any:
     """``gamma``/``loggamma`` of shape ``shape`` (a block's elements when ``block`` is given)
-    for host ``alpha`` of ``dtype``'s values broadcasting to ``shape``."""
+    for host ``alpha`` of ``dtype``'s values broadcasting to ``shape``.  On JAX with a concrete
+    key the loops run on NumPy and the result is put on ``device``
+    (:func:`.jax_native.host_loops`)."""
+    hosted = host_loops(backend, data)
+    if hosted is not None:
+        hb, hdata = hosted
+        out = gamma_values(hb, hdata, alpha, shape, dtype, log_space, "cpu", block)
+        return on_device(backend, out, device)
     xp = backend.xp
     full = np.broadcast_to(alpha, shape) if block is None else block.take(alpha)
     flat = np.ascontiguousarray(full).reshape(-1)

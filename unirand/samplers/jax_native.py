@@ -16,6 +16,13 @@ optimization barriers).  GPU and TPU devices always use the portable engine.
 Integer-only streams (``randint``, ``permutation``, ``choice`` without ``p``) are integer
 arithmetic, identical on every XLA:CPU, and are not probed.  :func:`decisions` lists the
 verdicts so far (the conformance report prints them).
+
+Loop samplers (``gamma``, ``loggamma``, ``poisson``, ``binomial``, ``multinomial``) stop when a
+host mask says every element is done, so their portable engine is host-driven on any library.
+On JAX with concrete (not traced) inputs, :func:`host_loops` runs that same specification on
+the NumPy backend (the compiled engine where present) and puts the result on the JAX device:
+the bytes are the specification's either way, and thousands of eager ``jax.numpy`` dispatches
+(each a compilation per new shape) are avoided.  Traced inputs keep their own path.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import numpy as np
 from ..engine.backend import Backend
 from ..engine.dtypes import numpy_dtype
 
-__all__ = ["decisions", "forced", "jax_call", "native_jax", "probe"]
+__all__ = ["decisions", "forced", "host_loops", "jax_call", "native_jax", "on_device", "probe"]
 
 #: set while a probe (or a test) runs the native path unconditionally
 _FORCE: ContextVar[bool | None] = ContextVar("unirand_force_native", default=None)
@@ -41,6 +48,22 @@ _VERDICTS: dict[tuple[str, str, str, str], bool] = {}
 
 _N = 1024
 _N64 = 4096
+
+
+def host_loops(backend: Backend, data: Any) -> tuple[Backend, Any] | None:
+    """``(numpy backend, host key data)`` where a loop sampler on ``backend`` should run on the
+    host instead: JAX (either engine) with concrete key data.  None otherwise (other
+    libraries, or a key traced by ``jax.jit``/``vmap``, which cannot leave JAX)."""
+    if backend.name != "jax" or backend.is_traced(data):
+        return None
+    from .. import backends
+
+    return backends.by_name("numpy"), np.asarray(backend.to_numpy(data))
+
+
+def on_device(backend: Backend, host: Any, device: Any) -> Any:
+    """A host result of :func:`host_loops` on ``backend``'s ``device`` (bytes unchanged)."""
+    return backend.from_numpy(np.asarray(host), device)
 
 
 def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...], dict[str, Any]]:

@@ -45,6 +45,8 @@ _DTYPES = {
     "float64": jnp.float64,
     "int64": jnp.int64,
     "int32": jnp.int32,
+    "int16": jnp.int16,
+    "int8": jnp.int8,
 }
 
 
