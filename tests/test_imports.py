@@ -63,6 +63,18 @@ def test_public_names():
             "wald",
             "maxwell",
             "double_sided_maxwell",
+            "beta",
+            "dirichlet",
+            "chisquare",
+            "f",
+            "t",
+            "generalized_normal",
+            "ball",
+            "multivariate_normal",
+            "orthogonal",
+            "PRNGKey",
+            "key_impl",
+            "clone",
             "wrap_key_data",
         ]
     )

@@ -11,9 +11,12 @@ from ._version import __version__ as __version__
 from .engine.compiled import engine_info as engine_info
 from .keys.as_key import as_key as as_key
 from .keys.operations import (
+    PRNGKey as PRNGKey,
+    clone as clone,
     fold_in as fold_in,
     key as key,
     key_data as key_data,
+    key_impl as key_impl,
     split as split,
     wrap_key_data as wrap_key_data,
 )
@@ -24,6 +27,7 @@ from .samplers.bernoulli import bernoulli as bernoulli
 from .samplers.bits import bits as bits
 from .samplers.categorical import categorical as categorical
 from .samplers.choice import choice as choice
+from .samplers.dirichlet import dirichlet as dirichlet
 from .samplers.discrete import (
     binomial as binomial,
     multinomial as multinomial,
@@ -31,7 +35,15 @@ from .samplers.discrete import (
 )
 from .samplers.exponential import exponential as exponential
 from .samplers.gamma import gamma as gamma, loggamma as loggamma
+from .samplers.gamma_family import (
+    beta as beta,
+    chisquare as chisquare,
+    f as f,
+    t as t,
+)
+from .samplers.generalized_normal import ball as ball, generalized_normal as generalized_normal
 from .samplers.gumbel import gumbel as gumbel
+from .samplers.linalg import multivariate_normal as multivariate_normal, orthogonal as orthogonal
 from .samplers.normal import normal as normal
 from .samplers.normal_transforms import (
     double_sided_maxwell as double_sided_maxwell,
@@ -107,5 +119,17 @@ __all__ = [
     "wald",
     "maxwell",
     "double_sided_maxwell",
+    "beta",
+    "dirichlet",
+    "chisquare",
+    "f",
+    "t",
+    "generalized_normal",
+    "ball",
+    "multivariate_normal",
+    "orthogonal",
+    "PRNGKey",
+    "key_impl",
+    "clone",
     "wrap_key_data",
 ]

@@ -18,10 +18,14 @@ from .samplers.bernoulli import bernoulli
 from .samplers.bits import bits
 from .samplers.categorical import categorical
 from .samplers.choice import choice
+from .samplers.dirichlet import dirichlet
 from .samplers.discrete import binomial, multinomial, poisson
 from .samplers.exponential import exponential
 from .samplers.gamma import gamma, loggamma
+from .samplers.gamma_family import beta, chisquare, f, t
+from .samplers.generalized_normal import ball, generalized_normal
 from .samplers.gumbel import gumbel
+from .samplers.linalg import multivariate_normal, orthogonal
 from .samplers.normal import normal
 from .samplers.normal_transforms import double_sided_maxwell, maxwell, wald
 from .samplers.permutation import permutation, shuffle
@@ -110,3 +114,12 @@ class ThreefryKey(PortableKey):
     wald = method(wald)
     maxwell = method(maxwell)
     double_sided_maxwell = method(double_sided_maxwell)
+    beta = method(beta)
+    dirichlet = method(dirichlet)
+    chisquare = method(chisquare)
+    f = method(f)
+    t = method(t)
+    generalized_normal = method(generalized_normal)
+    ball = method(ball)
+    multivariate_normal = method(multivariate_normal)
+    orthogonal = method(orthogonal)

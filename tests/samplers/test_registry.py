@@ -59,6 +59,15 @@ def test_the_registry_holds_every_sampler():
             "double_sided_maxwell",
             "gamma",
             "loggamma",
+            "beta",
+            "dirichlet",
+            "chisquare",
+            "f",
+            "t",
+            "generalized_normal",
+            "ball",
+            "multivariate_normal",
+            "orthogonal",
         ]
     )
 

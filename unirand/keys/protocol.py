@@ -308,3 +308,99 @@ class Key(Protocol):
         xp: Any = None,
         device: Any = None,
     ) -> Any: ...
+
+    def beta(
+        self,
+        a: Any,
+        b: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def dirichlet(
+        self,
+        alpha: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def chisquare(
+        self,
+        df: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def f(
+        self,
+        dfnum: Any,
+        dfden: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def t(
+        self,
+        df: Any,
+        shape: Any = None,
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def generalized_normal(
+        self,
+        p: Any,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def ball(
+        self,
+        d: Any,
+        p: Any = 2,
+        shape: Any = (),
+        dtype: Any = "float32",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def multivariate_normal(
+        self,
+        mean: Any,
+        cov: Any,
+        shape: Any = None,
+        dtype: Any = None,
+        method: str = "cholesky",
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...
+
+    def orthogonal(
+        self,
+        n: Any,
+        shape: Any = (),
+        dtype: Any = "float32",
+        m: Any = None,
+        *,
+        xp: Any = None,
+        device: Any = None,
+    ) -> Any: ...

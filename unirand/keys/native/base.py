@@ -24,6 +24,9 @@ from ..payload import payload, to_json
 from .methods import NativeMethods
 from .methods_discrete import DiscreteMethods
 from .methods_gamma import GammaMethods
+from .methods_gamma_family import GammaFamilyMethods
+from .methods_generalized_normal import GeneralizedNormalMethods
+from .methods_linalg import LinalgMethods
 from .methods_transforms import TransformMethods
 from .methods_xla_transforms import XlaTransformMethods
 
@@ -42,7 +45,14 @@ def convert(x: Any, own: str, xp: Any, device: Any) -> Any:
 
 
 class NativeKey(
-    NativeMethods, XlaTransformMethods, GammaMethods, DiscreteMethods, TransformMethods
+    NativeMethods,
+    XlaTransformMethods,
+    GammaMethods,
+    DiscreteMethods,
+    TransformMethods,
+    GammaFamilyMethods,
+    GeneralizedNormalMethods,
+    LinalgMethods,
 ):
     """Abstract base of the native adapters: a ``unirand.Key`` over a library's own generator.
 
