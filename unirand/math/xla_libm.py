@@ -122,9 +122,12 @@ def _by_ctypes(fn: str, args: tuple[np.ndarray, ...]) -> np.ndarray:
     dt = args[0].dtype
     f = _c_function(fn, dt.itemsize)
     t = _Float if dt.itemsize == 4 else _Double
-    # arguments made (and results read) outside the MXCSR block: converting a subnormal
-    # between float and double there would flush it
-    flat = [[t(v) for v in a.reshape(-1).tolist()] for a in args]
+    # arguments made (and results read) outside the MXCSR block, from the raw bytes: converting
+    # a subnormal between float and double under it would flush it, and converting a float32
+    # signalling NaN to a Python float quiets it (``powf(sNaN, 0)`` is NaN, ``powf(qNaN, 0)`` 1)
+    size = dt.itemsize
+    raws = [np.ascontiguousarray(a).reshape(-1).tobytes() for a in args]
+    flat = [[t.from_buffer_copy(r, i * size) for i in range(len(r) // size)] for r in raws]
     with xla_mxcsr():
         out = [f(*v) for v in zip(*flat, strict=True)]
     raw = b"".join(bytes(r) for r in out)
