@@ -25,6 +25,7 @@ every operation):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -237,6 +238,23 @@ def zeros_of(backend: Backend, dtype: str, shape: tuple[int, ...], device: Any) 
     return backend.xp.reshape(m.out(backend.from_numpy(np.zeros(0, np.float32), device)), shape)
 
 
+def _draw(
+    backend: Backend,
+    dtype: str,
+    shape: tuple[int, ...],
+    block: Block | None,
+    device: Any,
+    values: Callable[[], Any],
+) -> Any:
+    """The draw (or block) of ``values()``: zeros of the shape when empty, else the values
+    computed silently (NaN and inf parameters compute as XLA does), in the dtype and shape."""
+    if _empty(shape, block):
+        return zeros_of(backend, dtype, shape if block is None else block.shape, device)
+    with np.errstate(all="ignore"):
+        out = values()
+    return deliver_shaped(backend, dtype, out, shape, block)
+
+
 @sampler
 def beta(
     key: PortableKey,
@@ -259,11 +277,14 @@ def beta(
     target, dev, data, name, shape, block, h = _prepare(
         "beta", key, {"a": a, "b": b}, shape, dtype, xp, device, index, offset
     )
-    if _empty(shape, block):
-        return zeros_of(target, name, shape if block is None else block.shape, dev)
-    with np.errstate(all="ignore"):  # NaN and inf parameters compute as XLA does, silently
-        out = beta_values(target, data, h["a"], h["b"], shape, name, dev, block)
-    return deliver_shaped(target, name, out, shape, block)
+    return _draw(
+        target,
+        name,
+        shape,
+        block,
+        dev,
+        lambda: beta_values(target, data, h["a"], h["b"], shape, name, dev, block),
+    )
 
 
 @sampler
@@ -284,11 +305,14 @@ def chisquare(
     target, dev, data, name, shape, block, h = _prepare(
         "chisquare", key, {"df": df}, shape, dtype, xp, device, index, offset
     )
-    if _empty(shape, block):
-        return zeros_of(target, name, shape if block is None else block.shape, dev)
-    with np.errstate(all="ignore"):  # NaN and inf parameters compute as XLA does, silently
-        out = chisquare_values(target, data, h["df"], shape, name, dev, block)
-    return deliver_shaped(target, name, out, shape, block)
+    return _draw(
+        target,
+        name,
+        shape,
+        block,
+        dev,
+        lambda: chisquare_values(target, data, h["df"], shape, name, dev, block),
+    )
 
 
 @sampler
@@ -317,11 +341,14 @@ def f(
                 f"f: {argument} of shape {given} must be a number (or 0-d) or have the draw's "
                 f"shape {shape}: jax.random.f divides by it without broadcasting"
             )
-    if _empty(shape, block):
-        return zeros_of(target, name, shape if block is None else block.shape, dev)
-    with np.errstate(all="ignore"):  # NaN and inf parameters compute as XLA does, silently
-        out = f_values(target, data, h["dfnum"], h["dfden"], shape, name, dev, block)
-    return deliver_shaped(target, name, out, shape, block)
+    return _draw(
+        target,
+        name,
+        shape,
+        block,
+        dev,
+        lambda: f_values(target, data, h["dfnum"], h["dfden"], shape, name, dev, block),
+    )
 
 
 @sampler
@@ -342,8 +369,11 @@ def t(
     target, dev, data, name, shape, block, h = _prepare(
         "t", key, {"df": df}, shape, dtype, xp, device, index, offset
     )
-    if _empty(shape, block):
-        return zeros_of(target, name, shape if block is None else block.shape, dev)
-    with np.errstate(all="ignore"):  # NaN and inf parameters compute as XLA does, silently
-        out = t_values(target, data, h["df"], shape, name, dev, block)
-    return deliver_shaped(target, name, out, shape, block)
+    return _draw(
+        target,
+        name,
+        shape,
+        block,
+        dev,
+        lambda: t_values(target, data, h["df"], shape, name, dev, block),
+    )
