@@ -117,10 +117,13 @@ class Backend:
         return self.xp.asarray(data, copy=True)
 
     # -- the compiled engine ------------------------------------------------------------------
-    def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray] | None:
-        """A new flat output of ``n`` values of ``dtype`` for the compiled engine, as (the
-        library's array, a NumPy view of the same memory), or ``None`` where the library's
-        memory is not host memory NumPy can write (the default: no compiled path)."""
+    def host_out(
+        self, shape: tuple[int, ...], dtype: str, device: Any
+    ) -> tuple[Any, np.ndarray] | None:
+        """A new output of ``shape`` and ``dtype`` for the compiled engine, as (the library's
+        array, a flat NumPy view of the same memory), or ``None`` where the library's memory is
+        not host memory NumPy can write (the default: no compiled path).  Made in its final
+        shape: a reshape afterwards costs a small torch draw more than a microsecond."""
         return None
 
     def host_key(self, data: Any) -> tuple[int, int]:
@@ -131,7 +134,7 @@ class Backend:
     def compiled_available(self, data: Any, device: Any) -> bool:
         """Whether :meth:`compiled` runs for a key ``data`` drawn on ``device``."""
         dev = self.device_of(data) if device is None else device
-        return compiled.active() is not None and self.host_out(0, "uint32", dev) is not None
+        return compiled.active() is not None and self.host_out((0,), "uint32", dev) is not None
 
     def host_param(self, x: Any, dtype: str, shape: tuple[int, ...]) -> Any:
         """A parameter array ``x`` of ``dtype`` (broadcastable to ``shape``) for the compiled
@@ -167,7 +170,8 @@ class Backend:
         n = _prod(shape)
         out_dtype = _OUT_DTYPE.get(stream, dtype)
         dev = self.device_of(data) if device is None else device
-        target = self.host_out(2 * n if stream == "split" else n, out_dtype, dev)
+        full = (*shape, 2) if stream == "split" else shape
+        target = self.host_out(full, out_dtype, dev)
         if target is None:
             return None
         result, view = target
@@ -177,7 +181,7 @@ class Backend:
         if total is not None:
             block["total"] = total
         getattr(engine, stream)(k0, k1, out, dtype, *params, **block)
-        return result.reshape((*shape, 2) if stream == "split" else shape)
+        return result
 
     def compiled_uniform(
         self,

@@ -69,9 +69,9 @@ class NumpyBackend(Backend):
     def bitcast(self, x: Any, name: str) -> Any:
         return x.view(np.dtype(name))
 
-    def host_out(self, n: int, dtype: str, device: Any) -> tuple[Any, np.ndarray]:
-        out = np.empty(n, np.bool_ if dtype == "bool" else numpy_dtype(dtype))
-        return out, out
+    def host_out(self, shape: tuple[int, ...], dtype: str, device: Any) -> tuple[Any, np.ndarray]:
+        out = np.empty(shape, np.bool_ if dtype == "bool" else numpy_dtype(dtype))
+        return out, out.reshape(-1)
 
     def host_key(self, data: Any) -> tuple[int, int]:
         return int(data[0]), int(data[1])
