@@ -81,9 +81,11 @@ def test_16bit_truncated_normal_portable_path_under_jit(case):
 
 
 def test_probe_is_cached_and_listed():
-    verdict = jax_native.probe("uniform", "float32")
-    assert jax_native.probe("uniform", "float32") is verdict
-    assert jax_native.decisions()[("cpu", "uniform", "float32", "")] is verdict
+    for x64, variant in ((False, "/x32"), (True, "")):  # jax.random's dtypes differ
+        with jax_x64(x64):
+            verdict = jax_native.probe("uniform", "float32")
+            assert jax_native.probe("uniform", "float32") is verdict
+            assert jax_native.decisions()[("cpu", "uniform", "float32", variant)] is verdict
 
 
 def test_probe_decision_inside_jit_is_concrete():

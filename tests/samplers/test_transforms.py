@@ -16,7 +16,7 @@ from _backends import jax_x64, load, to_numpy
 from golden import apply_ops, assert_matches, load as load_vectors
 
 import unirand
-from unirand.samplers import normal_transforms, uniform_transforms
+from unirand.samplers import jax_native, normal_transforms, uniform_transforms
 
 VECTORS = "jax_transforms.v1.json"
 CASES = load_vectors(VECTORS)["cases"]
@@ -94,8 +94,10 @@ def test_array_api_strict(case):
     assert_matches(case, to_numpy(run(case, key)))
 
 
-#: the exact arithmetic on jax.numpy dispatches op by op (seconds per case): a few cases only
-JAX_CASES = [
+#: JAX keys take jax.random itself where the probe proved it (samplers/jax_native.py): a spread
+JAX_CASES = CASES[::4]
+#: the portable engine on jax.numpy dispatches op by op (seconds per case): a few cases only
+PORTABLE_CASES = [
     c for c in CASES if c["name"] in ("rademacher/int32/seed=0/7", "laplace/float32/seed=0/7")
 ]
 
@@ -110,6 +112,34 @@ def test_jax_keys(case, x64):
                 run(case, key)
             return
         assert_matches(case, to_numpy(run(case, key)))
+
+
+@pytest.mark.parametrize("case", PORTABLE_CASES, ids=[c["name"] for c in PORTABLE_CASES])
+@pytest.mark.parametrize("x64", [False, True], ids=["x64-off", "x64-on"])
+def test_jax_keys_portable_engine(case, x64):
+    with jax_x64(x64) as jax, jax_native.forced(False):
+        key = apply_ops(unirand.key(case["seed"]).to(jax), case["ops"])
+        assert_matches(case, to_numpy(run(case, key)))
+
+
+@pytest.mark.parametrize("name", ["rademacher", "maxwell", "double_sided_maxwell"])
+def test_native_path_needs_x64_or_the_size_regime_probed(name):
+    """rademacher's p=0.5 is float32 in jax.random without x64 (not the specification's
+    float64): the probe says so and the portable engine draws; maxwell's code depends on the
+    size, so each regime is probed on its own."""
+    with jax_x64(False) as jax:
+        key = unirand.key(4).to(jax)
+        fn = getattr(unirand, name)
+        args = (0.5, 1.5) if name == "double_sided_maxwell" else ()
+        for n in (5, 3000, 5000):
+            got = to_numpy(fn(key, *args, (n,), "float32"))
+            want = np.asarray(fn(unirand.key(4), *args, (n,), "float32"))
+            assert got.tobytes() == want.tobytes(), n
+    verdicts = {k: v for k, v in jax_native.decisions().items() if k[1] == name}
+    if name == "rademacher":
+        assert verdicts[("cpu", name, "float32", "/x32")] is False
+    else:
+        assert {k[3] for k in verdicts} >= {"fused/x32", "materialized/x32", "large/x32"}
 
 
 def test_numpy_key_computed_on_torch():

@@ -8,21 +8,17 @@ gives another float64 ``log``, and GPU/TPU kernels have other elementary functio
 never trusts a guess about the CPU: before a float sampler uses ``jax.random`` for a dtype, a
 *probe* computes a fixed draw of that sampler (1,024 values, 4,096 for float64) natively and
 with the portable engine on NumPy (the specification, checked against the golden vectors) and
-compares the bytes.  The verdict is cached per process, device platform, sampler, dtype and
-mode; where it fails, the sampler runs the portable engine on ``jax.numpy`` instead, which is
-exact under ``jax.jit`` on any host (16-bit roundings by integer operations, products behind
-optimization barriers).  GPU and TPU devices always use the portable engine.
+compares the bytes.  The verdict is cached per process, device platform, sampler, dtype,
+mode and ``jax_enable_x64`` (which changes ``jax.random``'s own dtypes); where it fails, the
+sampler runs the portable engine on ``jax.numpy`` instead, which is exact under ``jax.jit`` on
+any host (16-bit roundings by integer operations, products behind optimization barriers).  GPU
+and TPU devices always use the portable engine.
 
 Integer-only streams (``randint``, ``permutation``, ``choice`` without ``p``) are integer
 arithmetic, identical on every XLA:CPU, and are not probed.  :func:`decisions` lists the
 verdicts so far (the conformance report prints them).
 
-Loop samplers (``gamma``, ``loggamma``, ``poisson``, ``binomial``, ``multinomial``) stop when a
-host mask says every element is done, so their portable engine is host-driven on any library.
-On JAX with concrete (not traced) inputs, :func:`host_loops` runs that same specification on
-the NumPy backend (the compiled engine where present) and puts the result on the JAX device:
-the bytes are the specification's either way, and thousands of eager ``jax.numpy`` dispatches
-(each a compilation per new shape) are avoided.  Traced inputs keep their own path.
+Loop samplers (``gamma``, ``poisson``, ...) run on the host where they can: :mod:`.hosted`.
 """
 
 from __future__ import annotations
@@ -38,7 +34,16 @@ import numpy as np
 from ..engine.backend import Backend
 from ..engine.dtypes import numpy_dtype
 
-__all__ = ["decisions", "forced", "host_loops", "jax_call", "native_jax", "on_device", "probe"]
+__all__ = [
+    "MAXWELL_PROBE",
+    "decisions",
+    "forced",
+    "jax_call",
+    "maxwell_regime",
+    "native_for",
+    "native_jax",
+    "probe",
+]
 
 #: set while a probe (or a test) runs the native path unconditionally
 _FORCE: ContextVar[bool | None] = ContextVar("unirand_force_native", default=None)
@@ -48,22 +53,6 @@ _VERDICTS: dict[tuple[str, str, str, str], bool] = {}
 
 _N = 1024
 _N64 = 4096
-
-
-def host_loops(backend: Backend, data: Any) -> tuple[Backend, Any] | None:
-    """``(numpy backend, host key data)`` where a loop sampler on ``backend`` should run on the
-    host instead: JAX (either engine) with concrete key data.  None otherwise (other
-    libraries, or a key traced by ``jax.jit``/``vmap``, which cannot leave JAX)."""
-    if backend.name != "jax" or backend.is_traced(data):
-        return None
-    from .. import backends
-
-    return backends.by_name("numpy"), np.asarray(backend.to_numpy(data))
-
-
-def on_device(backend: Backend, host: Any, device: Any) -> Any:
-    """A host result of :func:`host_loops` on ``backend``'s ``device`` (bytes unchanged)."""
-    return backend.from_numpy(np.asarray(host), device)
 
 
 def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -98,7 +87,31 @@ def _probe_call(family: str, dtype: str, variant: str) -> tuple[tuple[Any, ...],
             "shape": (n,),
             "dtype": dtype,
         }
+    if family in ("laplace", "logistic", "rademacher"):
+        return ((n,), dtype), {}
+    if family == "rayleigh":
+        return (1.7, (n,), dtype), {}
+    if family == "geometric":  # dtype: p's (the computation's); a broadcast p (XLA's rewrite)
+        return (np.asarray(0.3, npd), (n,), "int32"), {}
+    if family == "triangular":
+        return (-1.0, 0.5, 2.0, (n,), dtype), {}
+    if family == "wald":
+        return (np.linspace(0.2, 3.0, n).astype(npd), (n,), dtype), {}
+    if family in ("maxwell", "double_sided_maxwell"):  # XLA's code depends on the size
+        size = (MAXWELL_PROBE[variant],)
+        return ((size, dtype) if family == "maxwell" else (0.5, 1.5, size, dtype)), {}
     raise ValueError(f"no probe for the sampler {family!r}")
+
+
+#: a probe size in each of the regimes where XLA:CPU compiles ``maxwell`` differently (fused
+#: into the reduction up to 4,096 normals; bfloat16 and ``double_sided_maxwell`` change again
+#: from 4,096 values: :mod:`.normal_transforms`)
+MAXWELL_PROBE = {"fused": 1024, "materialized": 2048, "large": 8192}
+
+
+def maxwell_regime(total: int) -> str:
+    """The :data:`MAXWELL_PROBE` regime of a ``maxwell`` draw of ``total`` values."""
+    return "fused" if 3 * total <= 4096 else "materialized" if total < 4096 else "large"
 
 
 def probe(family: str, dtype: str, variant: str = "", device: Any = None) -> bool:
@@ -111,7 +124,9 @@ def probe(family: str, dtype: str, variant: str = "", device: Any = None) -> boo
     if not jax_backend.native_platform(device):
         return False
     platform = device.platform if device is not None else jax.default_backend()
-    key = (platform, family, dtype, variant)
+    # jax.random's own dtypes change with x64 (rademacher's p=0.5 is float32 without it)
+    x64 = bool(getattr(jax.config, "jax_enable_x64", False))
+    key = (platform, family, dtype, variant if x64 else f"{variant}/x32")
     verdict = _VERDICTS.get(key)
     if verdict is not None:
         return verdict
@@ -170,6 +185,25 @@ def native_jax(
         return jax_backend if jax_backend.native_platform(device) else None
     proven = all(probe(f, dtype, v, device) for f, v in _needs(family, variant))
     return jax_backend if proven else None
+
+
+def native_for(
+    backend: Backend,
+    device: Any,
+    family: str,
+    dtype: str,
+    shape: tuple[int, ...] | None,
+    counters: Any,
+    variant: str = "",
+) -> Any:
+    """:func:`native_jax` for a whole draw of ``shape`` (checked against XLA's size limit),
+    None for a block (``counters``): ``jax.random`` draws whole arrays only."""
+    if counters is not None:
+        return None
+    jb = native_jax(backend, device, family, dtype, variant)
+    if jb is not None and shape is not None:
+        jb.BACKEND.check_elements(tuple(shape))
+    return jb
 
 
 def _needs(family: str, variant: str) -> list[tuple[str, str]]:

@@ -39,8 +39,10 @@ from ..keys.validation import as_shape
 from ..math.xla_erf_inv import erf_inv_f32, erf_inv_f64
 from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
+from .jax_native import jax_call, maxwell_regime, native_for
 from .sampler import sampler
 from .transform_args import (
+    as_given,
     cast_param,
     counters,
     deliver,
@@ -166,6 +168,10 @@ def wald(
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_for(target, dev, "wald", name, shape, counters(block))
+    if jb is not None:
+        mean_given = as_given(target, host, name, dev)
+        return jax_call(jb, target, data, dev, "wald", mean_given, shape, target.dtype(name))
     mu = on_backend(target, host, block, dev)
     work, total = draw_shape(shape, block), math.prod(shape)
     out = wald_values(target, data, mu, work, name, dev, counters(block), total)
@@ -247,6 +253,9 @@ def maxwell(
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
     total = math.prod(shape)
+    jb = native_for(target, dev, "maxwell", name, shape, counters(block), maxwell_regime(total))
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "maxwell", shape, target.dtype(name))
     work = draw_shape(shape, block)
     out = maxwell_values(target, data, work, name, dev, counters(block), total)
     return finish(target, out, shape, block)
@@ -313,11 +322,17 @@ def double_sided_maxwell(
         "scale": cast_param(scale, name, "double_sided_maxwell", "scale"),
     }
     params = param_shape("double_sided_maxwell", None, hosts)
-    shape = as_shape(shape)
-    shape = (*(shape or params), *params)
+    given_shape = as_shape(shape)
+    shape = (*(given_shape or params), *params)
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    regime = maxwell_regime(math.prod(shape))
+    jb = native_for(target, dev, "double_sided_maxwell", name, shape, counters(block), regime)
+    if jb is not None:
+        lg, sg = (as_given(target, hosts[a], name, dev) for a in ("loc", "scale"))
+        args = (lg, sg, given_shape, target.dtype(name))
+        return jax_call(jb, target, data, dev, "double_sided_maxwell", *args)
     lo, sc = (on_backend(target, hosts[a], block, dev) for a in ("loc", "scale"))
     out = double_sided_maxwell_values(target, data, lo, sc, shape, name, dev, block)
     return finish(target, out, shape, block)

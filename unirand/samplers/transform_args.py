@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import backends
 from ..engine.backend import Backend
-from ..engine.dtypes import FLOAT_DTYPES, canonical, dtype_name
+from ..engine.dtypes import FLOAT_DTYPES, canonical, dtype_name, numpy_dtype
 from ..keys.native.arguments import float_bounds
 from ..keys.validation import as_shape
 from .arguments import broadcast_to_shape, from_host
@@ -22,6 +22,7 @@ from .dtype_arith import DtypeArith
 from .truncated_normal import _convert
 
 __all__ = [
+    "as_given",
     "cast_param",
     "counters",
     "deliver",
@@ -89,6 +90,12 @@ def on_backend(backend: Backend, host: np.ndarray, block: Block | None, device: 
     if block is not None and host.ndim:
         host = np.ascontiguousarray(block.take(host))
     return from_host(backend, np.ascontiguousarray(host).reshape(host.shape), device)
+
+
+def as_given(backend: Backend, host: np.ndarray, dtype: str, device: Any) -> Any:
+    """A :func:`cast_param` parameter as an array of ``dtype`` itself (exact: its values are
+    ``dtype``'s), for ``jax.random``'s native call, which casts it to ``dtype`` again."""
+    return from_host(backend, host.astype(numpy_dtype(dtype)), device)
 
 
 def rounder(m: DtypeArith) -> Callable[[Any], Any]:

@@ -27,9 +27,11 @@ from .arguments import broadcast_to_shape, float_array
 from .blocks import parse_block
 from .dtype_arith import DtypeArith
 from .gumbel import TINY
+from .jax_native import jax_call, native_for
 from .randint import INT_DTYPES, int_dtype
 from .sampler import sampler
 from .transform_args import (
+    as_given,
     cast_param,
     counters,
     deliver,
@@ -70,8 +72,7 @@ def rademacher_values(
     one = xp.asarray(1, dtype=i32, device=device)
     minus = xp.asarray(-1, dtype=i32, device=device)
     sign = xp.where(b1 >= w.const(1 << 31), minus, one)
-    target = backend.dtype(dtype) if dtype in FLOAT_DTYPES else int_dtype(backend, dtype)
-    return xp.reshape(xp.astype(sign, target), shape)
+    return xp.reshape(xp.astype(sign, int_or_float(backend, dtype)), shape)
 
 
 @sampler
@@ -96,6 +97,9 @@ def rademacher(
     name = canonical(dtype, (*INT_DTYPES, *FLOAT_DTYPES))
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
+    jb = native_for(target, dev, "rademacher", name, shape, counters(block))
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "rademacher", shape, int_or_float(target, name))
     out = rademacher_values(target, data, draw_shape(shape, block), name, dev, counters(block))
     return finish(target, out, shape, block)
 
@@ -131,6 +135,9 @@ def laplace(
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_for(target, dev, "laplace", name, shape, counters(block))
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "laplace", shape, target.dtype(name))
     out = laplace_values(target, data, draw_shape(shape, block), name, dev, counters(block))
     return finish(target, out, shape, block)
 
@@ -167,6 +174,9 @@ def logistic(
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_for(target, dev, "logistic", name, shape, counters(block))
+    if jb is not None:
+        return jax_call(jb, target, data, dev, "logistic", shape, target.dtype(name))
     out = logistic_values(target, data, draw_shape(shape, block), name, dev, counters(block))
     return finish(target, out, shape, block)
 
@@ -214,6 +224,10 @@ def rayleigh(
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_for(target, dev, "rayleigh", name, shape, counters(block))
+    if jb is not None:
+        scale_given = as_given(target, host, name, dev)
+        return jax_call(jb, target, data, dev, "rayleigh", scale_given, shape, target.dtype(name))
     s = on_backend(target, host, block, dev)
     out = rayleigh_values(target, data, s, draw_shape(shape, block), name, dev, counters(block))
     return finish(target, out, shape, block)
@@ -251,6 +265,11 @@ def geometric_values(
     else:
         q = rounder(m)(m.log(u) / lp)
     return to_int(backend, rounder(m)(xp.floor(q) + one), dtype, device)
+
+
+def int_or_float(backend: Backend, dtype: str) -> Any:
+    """The library's dtype object of an integer or float dtype name."""
+    return backend.dtype(dtype) if dtype in FLOAT_DTYPES else int_dtype(backend, dtype)
 
 
 def to_int(backend: Backend, g: Any, dtype: str, device: Any) -> Any:
@@ -308,6 +327,9 @@ def geometric(
         broadcast_to_shape("geometric p", shape, tuple(parr.shape))
     int_dtype(target, out_name)
     block = parse_block(index, offset, shape)
+    jb = native_for(target, dev, "geometric", pname, shape, counters(block))
+    if jb is not None:  # p's dtype is the computation's
+        return jax_call(jb, target, data, dev, "geometric", parr, shape, target.dtype(out_name))
     spread = tuple(parr.shape) != shape
     if block is not None and len(parr.shape):
         parr = block.take_on(target, parr, dev)
@@ -375,6 +397,10 @@ def triangular(
     block = parse_block(index, offset, shape)
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
+    jb = native_for(target, dev, "triangular", name, shape, counters(block))
+    if jb is not None:
+        given = (as_given(target, hosts[a], name, dev) for a in ("left", "mode", "right"))
+        return jax_call(jb, target, data, dev, "triangular", *given, shape, target.dtype(name))
     lo, mo, hi = (on_backend(target, hosts[a], block, dev) for a in ("left", "mode", "right"))
     out = triangular_values(
         target, data, lo, mo, hi, draw_shape(shape, block), name, dev, counters(block)

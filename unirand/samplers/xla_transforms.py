@@ -33,11 +33,11 @@ from ..engine.normal_transform import normal_low, root2_16
 from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from ..math.xla_erf_inv import erf_inv_f32, erf_inv_f64
-from .arguments import broadcast_to_shape, check_elements, float_array
+from .arguments import broadcast_to_shape, float_array
 from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
 from .exponential import exponential_values
-from .jax_native import jax_call, native_jax
+from .jax_native import jax_call, native_for
 from .sampler import sampler
 
 __all__ = [
@@ -134,12 +134,7 @@ def _check_cast(name: str, dtype: str, *params: tuple[str, Param]) -> None:
 
 
 def _native(target: Backend, dev: Any, family: str, name: str, shape: Any, counters: Any) -> Any:
-    if counters is not None:
-        return None
-    jb = native_jax(target, dev, family, name)
-    if jb is not None and shape is not None:
-        check_elements(target, tuple(shape))
-    return jb
+    return native_for(target, dev, family, name, shape, counters)
 
 
 def cauchy_values(
