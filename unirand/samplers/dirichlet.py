@@ -21,6 +21,7 @@ from .arguments import broadcast_to_shape
 from .dtype_arith import DtypeArith
 from .gamma import _ftz, gamma_values
 from .gamma_family import carry_type, deliver_shaped, nan_max, zeros_of
+from .hosted import host_loops, on_device
 from .sampler import sampler
 from .transform_args import float_dtype, rounder
 from .truncated_normal import _convert
@@ -128,6 +129,9 @@ def dirichlet(
         )
     if math.prod(full) == 0:
         return zeros_of(target, name, full, dev)
+    hosted = host_loops(target, data, dev)  # the whole sampler on NumPy (.hosted)
+    backend, kdata, kdev = (*hosted, "cpu") if hosted is not None else (target, data, dev)
     with np.errstate(all="ignore"):  # NaN and inf parameters compute as XLA does, silently
-        out = dirichlet_values(target, data, host, full, name, dev)
-    return deliver_shaped(target, name, out, full, None)
+        out = dirichlet_values(backend, kdata, host, full, name, kdev)
+    out = deliver_shaped(backend, name, out, full, None)
+    return out if hosted is None else on_device(target, out, dev)

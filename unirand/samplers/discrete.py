@@ -27,7 +27,8 @@ from ..keys.portable import PortableKey, destination, single
 from ..keys.validation import as_shape
 from .arguments import broadcast_to_shape, check_elements
 from .discrete_loops import Arith, binomial_loops, poisson_loops, to_float
-from .jax_native import host_loops, jax_call, on_device
+from .hosted import host_loops, on_device
+from .jax_native import jax_call
 from .sampler import sampler
 
 __all__ = [
@@ -140,9 +141,9 @@ def _native(target: Backend, data: Any, dev: Any, fn: str, *args: Any, **kwargs:
 def poisson_values(
     backend: Backend, data: Any, lam: np.ndarray, shape: tuple[int, ...], dtype: str, device: Any
 ) -> Any:
-    """``jax.random.poisson`` from host float32 ``lam`` broadcast to ``shape`` (on JAX with a
-    concrete key: computed on NumPy, put on ``device``; :func:`.jax_native.host_loops`)."""
-    hosted = host_loops(backend, data)
+    """``jax.random.poisson`` from host float32 ``lam`` broadcast to ``shape`` (JAX with a concrete
+    key, torch on the CPU: computed on NumPy, put on ``device``; :mod:`.hosted`)."""
+    hosted = host_loops(backend, data, device)
     if hosted is not None:
         out = poisson_values(*hosted, lam, shape, dtype, "cpu")
         return on_device(backend, out, device)
@@ -203,9 +204,9 @@ def binomial_values(
     device: Any,
 ) -> Any:
     """``jax.random.binomial`` from host ``n``, ``p`` of float ``pdtype``, broadcast to
-    ``shape``: values of float ``dtype`` (on JAX with a concrete key: computed on NumPy, put on
-    ``device``)."""
-    hosted = host_loops(backend, data)
+    ``shape``: values of float ``dtype`` (hosted where :mod:`.hosted` says: computed on NumPy,
+    put on ``device``)."""
+    hosted = host_loops(backend, data, device)
     if hosted is not None:
         out = binomial_values(*hosted, n, p, pdtype, shape, dtype, "cpu")
         return on_device(backend, out, device)
@@ -290,12 +291,13 @@ def multinomial_values(
     """``jax.random.multinomial`` from host ``n`` (broadcast to ``shape[:-1]``) and ``p``
     (broadcast to ``shape``) of float ``pdtype``: counts of float ``dtype``, shape ``shape``.
 
-    ``remaining = cumsum(p, reverse=True)`` (XLA's reduce-window: each sum accumulated from the
-    category itself to the last), ``ratio = p / remaining`` (1 where it is 0), then for category
+    ``remaining = cumsum(p, reverse=True)`` (XLA's reduce-window: :func:`reverse_cumsum`),
+    ``ratio = p / remaining`` (1 where it is 0), then for category
     ``j`` with key ``split(key, K)[j]``: ``count = binomial(remainder, clip(ratio, 0, 1))``,
-    ``remainder -= count``.  On JAX with a concrete key: computed on NumPy, put on ``device``.
+    ``remainder -= count``.  Hosted where :mod:`.hosted` says: computed on NumPy, put on
+    ``device``.
     """
-    hosted = host_loops(backend, data)
+    hosted = host_loops(backend, data, device)
     if hosted is not None:
         out = multinomial_values(*hosted, n, p, pdtype, shape, dtype, "cpu")
         return on_device(backend, out, device)

@@ -39,7 +39,7 @@ from ._gamma_rsqrt import rsqrt_f32_xla, rsqrt_f64_xla
 from .arguments import broadcast_to_shape
 from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
-from .jax_native import host_loops, on_device
+from .hosted import host_loops, on_device
 from .sampler import sampler
 
 __all__ = [
@@ -299,10 +299,10 @@ def gamma_values(
     block: Block | None = None,
 ) -> Any:
     """``gamma``/``loggamma`` of shape ``shape`` (a block's elements when ``block`` is given)
-    for host ``alpha`` of ``dtype``'s values broadcasting to ``shape``.  On JAX with a concrete
-    key the loops run on NumPy and the result is put on ``device``
-    (:func:`.jax_native.host_loops`)."""
-    hosted = host_loops(backend, data)
+    for host ``alpha`` of ``dtype``'s values broadcasting to ``shape``.  With a JAX key that is
+    concrete, or torch on the CPU, the loops run on NumPy and the result is put on ``device``
+    (:mod:`.hosted`)."""
+    hosted = host_loops(backend, data, device)
     if hosted is not None:
         hb, hdata = hosted
         out = gamma_values(hb, hdata, alpha, shape, dtype, log_space, "cpu", block)

@@ -36,6 +36,7 @@ from ..keys.portable import PortableKey, destination, single
 from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
 from .gamma import _ftz, gamma_values
+from .hosted import host_loops, on_device
 from .sampler import sampler
 from .transform_args import cast_param, deliver, float_dtype, param_shape, rounder
 
@@ -240,18 +241,25 @@ def zeros_of(backend: Backend, dtype: str, shape: tuple[int, ...], device: Any) 
 
 def _draw(
     backend: Backend,
+    data: Any,
     dtype: str,
     shape: tuple[int, ...],
     block: Block | None,
     device: Any,
-    values: Callable[[], Any],
+    values: Callable[[Backend, Any, Any], Any],
 ) -> Any:
-    """The draw (or block) of ``values()``: zeros of the shape when empty, else the values
-    computed silently (NaN and inf parameters compute as XLA does), in the dtype and shape."""
+    """The draw (or block) of ``values(backend, data, device)``: zeros of the shape when
+    empty, else the values computed silently (NaN and inf parameters compute as XLA does), in
+    the dtype and shape.  Where :func:`.hosted.host_loops` says so (JAX, torch CPU) the whole
+    sampler runs on NumPy, not only its gamma loops, and the result is handed over."""
     if _empty(shape, block):
         return zeros_of(backend, dtype, shape if block is None else block.shape, device)
+    hosted = host_loops(backend, data, device)
+    if hosted is not None:
+        host = _draw(*hosted, dtype, shape, block, "cpu", values)
+        return on_device(backend, host, device)
     with np.errstate(all="ignore"):
-        out = values()
+        out = values(backend, data, device)
     return deliver_shaped(backend, dtype, out, shape, block)
 
 
@@ -279,11 +287,12 @@ def beta(
     )
     return _draw(
         target,
+        data,
         name,
         shape,
         block,
         dev,
-        lambda: beta_values(target, data, h["a"], h["b"], shape, name, dev, block),
+        lambda bk, kd, dv: beta_values(bk, kd, h["a"], h["b"], shape, name, dv, block),
     )
 
 
@@ -307,11 +316,12 @@ def chisquare(
     )
     return _draw(
         target,
+        data,
         name,
         shape,
         block,
         dev,
-        lambda: chisquare_values(target, data, h["df"], shape, name, dev, block),
+        lambda bk, kd, dv: chisquare_values(bk, kd, h["df"], shape, name, dv, block),
     )
 
 
@@ -343,11 +353,12 @@ def f(
             )
     return _draw(
         target,
+        data,
         name,
         shape,
         block,
         dev,
-        lambda: f_values(target, data, h["dfnum"], h["dfden"], shape, name, dev, block),
+        lambda bk, kd, dv: f_values(bk, kd, h["dfnum"], h["dfden"], shape, name, dv, block),
     )
 
 
@@ -371,9 +382,10 @@ def t(
     )
     return _draw(
         target,
+        data,
         name,
         shape,
         block,
         dev,
-        lambda: t_values(target, data, h["df"], shape, name, dev, block),
+        lambda bk, kd, dv: t_values(bk, kd, h["df"], shape, name, dv, block),
     )

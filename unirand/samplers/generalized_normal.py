@@ -46,6 +46,7 @@ from .blocks import Block, parse_block
 from .dtype_arith import DtypeArith
 from .exponential import exponential_values
 from .gamma import gamma_values as _gamma_values, host_alpha
+from .hosted import host_loops, on_device
 from .sampler import sampler
 from .uniform_transforms import rademacher_values
 
@@ -189,9 +190,12 @@ def generalized_normal(
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
     _eager(target, data, "generalized_normal")
-    out = generalized_normal_values(target, data, pv, shape, name, dev, block)
-    m = DtypeArith(target, name)
-    return target.xp.reshape(m.out(out), shape if block is None else block.shape)
+    hosted = host_loops(target, data, dev)  # the whole sampler on NumPy (.hosted)
+    backend, kdata, kdev = (*hosted, "cpu") if hosted is not None else (target, data, dev)
+    out = generalized_normal_values(backend, kdata, pv, shape, name, kdev, block)
+    m = DtypeArith(backend, name)
+    out = backend.xp.reshape(m.out(out), shape if block is None else block.shape)
+    return out if hosted is None else on_device(target, out, dev)
 
 
 @sampler
@@ -219,6 +223,9 @@ def ball(
     target, dev, data = destination(key, xp, device)
     target.dtype(name)
     _eager(target, data, "ball")
+    hosted = host_loops(target, data, dev)  # the whole sampler on NumPy (.hosted)
+    if hosted is not None:
+        return on_device(target, ball_values(*hosted, dv, pv, shape, name, "cpu"), dev)
     return ball_values(target, data, dv, pv, shape, name, dev)
 
 
