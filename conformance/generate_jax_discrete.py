@@ -269,7 +269,7 @@ def _cases() -> list[dict]:
                 {"n": n, "n_dtype": pdt, "p": p, "p_dtype": pdt},
             )
 
-    # multinomial: float32/float64 (16-bit cumsum order is not reproduced yet)
+    # multinomial
     for pdt in ("float32", "float64"):
         for k_cat, batch in ((3, 2), (7, 4), (20, 3)):
             p = rng.uniform(0, 1, size=(batch, k_cat))
@@ -326,6 +326,38 @@ def _cases() -> list[dict]:
             pdt,
             {"n": 100.0, "n_dtype": pdt, "p": p5, "p_dtype": pdt},
         )
+
+    # multinomial in 16-bit types, and more than 16 categories in every float type: XLA:CPU
+    # rewrites a reverse cumsum over more than 16 positions into a tree of 16-wide scans
+    wide = np.random.default_rng(20261204)
+    for pdt in ("float16", "bfloat16"):
+        for k_cat, batch in ((3, 2), (7, 4), (20, 3)):
+            p = wide.uniform(0, 1, size=(batch, k_cat))
+            p = enc(np.round(p / p.sum(-1, keepdims=True), 4))
+            n = enc(np.floor(wide.uniform(0, 500, size=(batch,))))
+            add(
+                f"multinomial/{pdt}/K={k_cat}/batch={batch}/seed=0",
+                0,
+                [],
+                "multinomial",
+                None,
+                pdt,
+                {"n": n, "n_dtype": pdt, "p": p, "p_dtype": pdt},
+            )
+    for pdt in FLOAT_DTYPES:
+        for k_cat, batch, seed in ((40, 30, 5), (300, 4, 6)):
+            p = wide.uniform(0, 1, size=(batch, k_cat))
+            p = enc(p / p.sum(-1, keepdims=True))
+            n = enc(np.floor(wide.uniform(0, 1000, size=(batch,))))
+            add(
+                f"multinomial/{pdt}/K={k_cat}/batch={batch}/seed={seed}",
+                seed,
+                [],
+                "multinomial",
+                None,
+                "float32",
+                {"n": n, "n_dtype": pdt, "p": p, "p_dtype": pdt},
+            )
 
     names = [c["name"] for c in cases]
     dupes = sorted({n for n in names if names.count(n) > 1})

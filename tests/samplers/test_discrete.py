@@ -14,6 +14,7 @@ from golden import assert_matches
 
 import unirand
 from unirand.report import golden as _golden
+from unirand.samplers.hosted import library_loops
 
 VECTORS = Path(__file__).resolve().parents[2] / "conformance" / "vectors" / "jax_discrete.v1.json"
 CASES = json.loads(VECTORS.read_text())["cases"]
@@ -48,10 +49,19 @@ def test_other_backends_replay_jax(case, backend):
         with pytest.raises(TypeError):
             _golden.run_case(case, key)
         return
-    if backend == "torch" and "bfloat16" in (case["dtype"], case["params"].get("p_dtype")):
+    # torch CPU: the loops run on the host (samplers/hosted.py), NaN bits included
+    assert_matches(case, _host(_golden.run_case(case, key)))
+
+
+@pytest.mark.parametrize("case", _SAMPLE, ids=[c["name"] for c in _SAMPLE])
+def test_torch_own_loops(case):
+    """torch's own path (CUDA tensors take it): exact but for bfloat16 NaN bit patterns."""
+    torch = pytest.importorskip("torch")
+    if "bfloat16" in (case["dtype"], case["params"].get("p_dtype")):
         if "bad-p" in case["name"] or "special" in case["name"]:
             pytest.xfail("torch's bfloat16 conversion makes every NaN 0xFFFF (JAX: 0x7FC0)")
-    assert_matches(case, _host(_golden.run_case(case, key)))
+    with library_loops():
+        assert_matches(case, _host(_golden.run_case(case, unirand.key(case["seed"]).to(torch))))
 
 
 @pytest.mark.parametrize("case", _SAMPLE[::4], ids=[c["name"] for c in _SAMPLE[::4]])
@@ -104,10 +114,37 @@ def test_errors_name_the_argument():
         unirand.multinomial(key, 5.0, [0.5, 0.5], unroll=0)
     with pytest.raises(ValueError, match="at least one dimension"):
         unirand.multinomial(key, 5.0, 0.5)
-    with pytest.raises(TypeError, match="float16"):
-        unirand.multinomial(key, 5.0, np.asarray([0.5, 0.5], np.float16))
     with pytest.raises(ValueError, match="single key"):
         unirand.poisson(unirand.split(key, 2), 1.0)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_multinomial_cumsum_is_xlas_tree(monkeypatch, dtype):
+    """Past 16 categories XLA:CPU sums the reverse cumsum as a tree of 16-wide scans
+    (``discrete.reverse_cumsum``); summed in order, the K=300 golden case is not JAX's."""
+    from unirand.samplers import discrete
+
+    case = next(c for c in CASES if c["name"] == f"multinomial/{dtype}/K=300/batch=4/seed=6")
+    assert_matches(case, np.asarray(_golden.run_case(case, unirand.key(case["seed"]))))
+    monkeypatch.setattr(discrete, "SCAN_BASE", 10**6)
+    got = np.asarray(_golden.run_case(case, unirand.key(case["seed"])))
+    assert got.tobytes() != bytes.fromhex(case["expected"]["hex"])
+
+
+@pytest.mark.parametrize("k", [3, 16, 17, 40, 300, 1000])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_reverse_cumsum_is_lax_cumsum(k, dtype):
+    """The tree scan against XLA's own reverse cumsum (additions only: the same on every x86
+    host), position by position."""
+    jax = pytest.importorskip("jax")
+    from unirand.samplers.discrete import reverse_cumsum
+    from unirand.samplers.discrete_loops import Arith
+
+    x = np.random.default_rng(k).random((k, 3)).astype(dtype)
+    want = np.asarray(jax.jit(lambda v: jax.lax.cumsum(v, axis=0, reverse=True))(x))
+    f = Arith(unirand.backends.by_name("numpy"), dtype)
+    got = np.stack(reverse_cumsum(f, list(x.astype(np.float32)))).astype(dtype)
+    assert got.tobytes() == want.tobytes()
 
 
 def test_distributions_match_scipy():

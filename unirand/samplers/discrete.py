@@ -315,12 +315,7 @@ def multinomial_values(
     keys = backend.split(data, (k_cat,))
     counts = []
     with np.errstate(all="ignore"):
-        remaining: list[Any] = []
-        for j in range(k_cat):
-            acc = prob[j]
-            for i in range(j + 1, k_cat):
-                acc = f.add(acc, prob[i])
-            remaining.append(acc)
+        remaining = reverse_cumsum(f, prob)
         for j in range(k_cat):
             den = xp.where(
                 remaining[j] == f.c(0.0, remaining[j]), f.full(1.0, size, device), remaining[j]
@@ -331,6 +326,39 @@ def multinomial_values(
             counts.append(count)
         out = o.m.out(to_float(f, xp.stack(counts, axis=-1), o))
     return xp.reshape(out, shape)
+
+
+#: XLA's ``ReduceWindowRewriter`` base length on the CPU: a cumulative sum longer than this is
+#: rewritten into a tree of scans (measured: lengths up to 5,000, every float dtype)
+SCAN_BASE = 16
+
+
+def reverse_cumsum(f: Arith, xs: list[Any]) -> list[Any]:
+    """``lax.cumsum(x, reverse=True)`` over the list ``xs`` (one array per position, rounded
+    in ``f``'s dtype after every add) as XLA:CPU computes it.
+
+    Up to :data:`SCAN_BASE` positions it is one reduce-window: ``out[j] = x[j] + x[j+1] + ...``
+    accumulated in order.  Longer, XLA's ``ReduceWindowRewriter`` pads the positions to a
+    multiple of the base with zeros, scans each block of 16 so, takes each block's total (its
+    first position), scans the totals the same way (recursively), and adds to each position
+    the totals of the blocks after its own.  The init (``+0``) and the padding zeros are left
+    out: adding zero changes only a ``-0`` sum, which the sampler only compares with zero."""
+    n = len(xs)
+    if n <= SCAN_BASE:
+        out = []
+        for j in range(n):
+            acc = xs[j]
+            for i in range(j + 1, n):
+                acc = f.add(acc, xs[i])
+            out.append(acc)
+        return out
+    blocks = [reverse_cumsum(f, xs[b : b + SCAN_BASE]) for b in range(0, n, SCAN_BASE)]
+    totals = reverse_cumsum(f, [block[0] for block in blocks])
+    out = []
+    for c, block in enumerate(blocks):
+        after = totals[c + 1] if c + 1 < len(blocks) else None
+        out += block if after is None else [f.add(v, after) for v in block]
+    return out
 
 
 def _unroll(unroll: Any) -> int:
@@ -383,12 +411,6 @@ def multinomial(
     nh = _host(n, "n")
     pd = _promote(nh, n, pname)
     _target_float(target, pd, "p")
-    if pd in ("float16", "bfloat16"):
-        raise TypeError(
-            f"multinomial: n and p promote to {pd}, whose reverse cumsum unirand does not "
-            "reproduce yet (XLA's 16-bit reduce-window order is unmeasured); pass float32 or "
-            "float64 p"
-        )
     if ph.ndim == 0:
         raise ValueError("multinomial p must have at least one dimension (the categories)")
     if shape is None:
