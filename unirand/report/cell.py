@@ -88,7 +88,12 @@ def template(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
             and c["params"].get("replace", True) is not False
         )
     ]
-    return max(usable, key=_golden.elements) if usable else None
+    # parameters of dtypes every library and JAX mode has first (no bfloat16 or float64 p)
+    return max(usable, key=lambda c: (_common_dtypes(c), _golden.elements(c))) if usable else None
+
+
+def _common_dtypes(case: dict[str, Any]) -> bool:
+    return _golden.param_dtypes(case) <= {"float32", "int32", "uint32"}
 
 
 def _cross_compute(
@@ -119,6 +124,11 @@ def _cross_key(target: Target) -> Any:
     return unirand.fold_in(unirand.split(target.key(CROSS_SEED), 3)[1], 7)
 
 
+#: NumPy's side of each cross-check, computed once per process: every other row of the column
+#: compares with the same bytes (a loop sampler's 131073 values take NumPy seconds)
+_BASELINES: dict[tuple[str, str | None, int], np.ndarray] = {}
+
+
 def cross_checked(target: Target, column: str, template: dict[str, Any] | None) -> bool:
     """Whether the column has a cross-check on ``target`` (not on NumPy, the baseline)."""
     return target != BASELINE and _cross_compute(column, template, 1) is not None
@@ -132,7 +142,10 @@ def cross_diff(
     compute = _cross_compute(column, template, size)
     if compute is None or not cross_checked(target, column, template) or size <= 0:
         return None
-    want = compute(_cross_key(BASELINE))
+    key = (column, None if template is None else template["name"], size)
+    want = _BASELINES.get(key)
+    if want is None:
+        want = _BASELINES[key] = compute(_cross_key(BASELINE))
     got = compute(_cross_key(target))
     return compare(widened(target, got) if want.dtype.itemsize == 8 else got, want)
 

@@ -1,8 +1,9 @@
 """What the conformance report runs: its options, its columns and the cases of each cell.
 
 Columns come from the golden vectors (:func:`unirand.report.golden.column`); which cases a cell
-replays depends on the target (JAX compiles per shape, so its rows replay a few shapes unless
-``full``) and on ``quick``.  The pytest suite in ``conformance/`` selects with the same rules.
+replays depends on the target (JAX compiles per shape, so its rows replay a few shapes, at most
+:data:`JAX_MAX_CASES` cases per sampler column, unless ``full``) and on ``quick``.  The pytest
+suite in ``conformance/`` selects with the same rules.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import golden as _golden
+from .claims import claim
 from .targets import Target
 
 __all__ = [
     "DEFAULT_SIZE",
+    "JAX_MAX_CASES",
     "JAX_SHAPES",
     "QUICK_SIZE",
     "Options",
@@ -32,6 +35,11 @@ QUICK_SIZE = 4_099
 #: some) and every key-data case, and the portable engine runs with x64 on only (as in the
 #: tests); ``full`` replays all cases on all four JAX rows.  Other libraries always replay all.
 JAX_SHAPES = ((), (0,), (3, 5), (9,))
+#: sampler cases per column a JAX row replays by default, spread over the shapes of JAX_SHAPES
+#: (key-data columns keep all theirs: they are cheap).  Each case is a long chain of eager
+#: ``jax.numpy`` operations or a compilation; NumPy, torch and array_api_strict replay every
+#: case, and the JAX row's cross-check draws ``size`` elements against NumPy besides
+JAX_MAX_CASES = 4
 #: golden cases per column in --quick mode, of QUICK_SHAPE where the column has it; JAX rows
 #: (one per device in --quick: native, x64 on) replay one case and skip the cross-check, since
 #: every new shape is a compilation: --quick is a smoke test in seconds, the default is the proof
@@ -89,13 +97,25 @@ def absent(cases: list[dict[str, Any]]) -> list[str]:
 
 
 def select(target: Target, cases: list[dict[str, Any]], options: Options) -> list[dict[str, Any]]:
-    """The golden cases of one column that ``target`` replays under ``options``."""
+    """The golden cases of one column that ``target`` replays under ``options``: not those
+    whose array parameters have a dtype the library lacks (documented; see
+    :func:`unirand.report.golden.param_dtypes`)."""
+    cases = [c for c in cases if not _lacks(target, c)]
+    if not cases:
+        return []
     if options.quick:
         return _sample(cases)[: QUICK_JAX_CASES if target.backend == "jax" else QUICK_CASES]
     if options.full or target.backend != "jax":
         return cases
-    chosen = [c for c in cases if c["fn"] in _golden.KEY_FNS or _shape(c) in JAX_SHAPES]
+    keys = [c for c in cases if c["fn"] in _golden.KEY_FNS]
+    chosen = keys or _spread([c for c in cases if _shape(c) in JAX_SHAPES], JAX_MAX_CASES)
     return chosen or [min(cases, key=_golden.elements)]
+
+
+def _lacks(target: Target, case: dict[str, Any]) -> bool:
+    return any(
+        claim(target, f"{case['fn']}/{d}").kind == "unsupported" for d in _golden.param_dtypes(case)
+    )
 
 
 def keep(target: Target, options: Options) -> bool:
@@ -108,6 +128,20 @@ def keep(target: Target, options: Options) -> bool:
 
 def _shape(case: dict[str, Any]) -> tuple[int, ...]:
     return _golden.result_shape(case)
+
+
+def _spread(cases: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """At most ``most`` of ``cases``, taken in turn from each shape (in order of first
+    appearance), so that every shape is replayed before any shape twice; file order kept."""
+    by_shape: dict[tuple[int, ...], list[int]] = {}
+    for i, c in enumerate(cases):
+        by_shape.setdefault(_shape(c), []).append(i)
+    picked: list[int] = []
+    rank = 0
+    while len(picked) < min(most, len(cases)):
+        picked += [group[rank] for group in by_shape.values() if rank < len(group)]
+        rank += 1
+    return [cases[i] for i in sorted(picked[:most])]
 
 
 def _sample(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
