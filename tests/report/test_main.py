@@ -240,3 +240,16 @@ def test_vectors_ship_or_come_from_the_checkout():
     path = _golden.vectors_path()
     assert path is not None and path.name == _golden.VECTOR_FILE
     assert path.parent.name in ("_vectors", "vectors")
+
+
+def test_the_wheel_ships_every_file_the_report_reads():
+    """A pip-installed ``python -m unirand`` finds only what the wheel force-includes."""
+    from pathlib import Path
+
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    shipped = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    names = {Path(target).name for target in shipped.values()}
+    assert {p.name for p in _golden.vector_files()} <= names

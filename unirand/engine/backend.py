@@ -82,6 +82,11 @@ class Backend:
         """float32 ``x`` rounded to the 16-bit ``dtype``, in that dtype."""
         return self.xp.astype(self.round16(x, dtype), self.dtype(dtype))
 
+    def from16(self, x: Any) -> Any:
+        """16-bit float ``x`` widened to float32, exactly (NaNs keep sign and payload, as
+        XLA:CPU widens them)."""
+        return self.xp.astype(x, self.xp.float32)
+
     def to_dtype(self, x: Any, dtype: str) -> Any:
         """float32 ``x`` in the float ``dtype``: rounded once (16-bit types by :meth:`to16`)."""
         if dtype in ("float16", "bfloat16"):

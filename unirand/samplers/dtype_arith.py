@@ -40,6 +40,8 @@ class DtypeArith:
         self.short = dtype in ("float16", "bfloat16")
 
     def load(self, x: Any) -> Any:
+        if str(x.dtype).rsplit(".", 1)[-1] in ("float16", "bfloat16"):
+            x = self.backend.from16(x)  # NaN bits kept (PyTorch's widening does not)
         return self.xp.astype(x, self.carry)
 
     def round(self, x: Any, *, nan: bool = False) -> Any:
@@ -60,6 +62,15 @@ class DtypeArith:
 
     def out(self, x: Any) -> Any:
         return self.xp.astype(x, self.target)
+
+    def round_nan(self, x: Any) -> Any:
+        """:meth:`round` with XLA's NaN bits (``nan=True``): where a NaN parameter flows on."""
+        return self.round(x, nan=True)
+
+    def out_nan(self, x: Any) -> Any:
+        """:meth:`out` keeping the NaN bits in a 16-bit result (PyTorch's casts do not:
+        :meth:`Backend.to_dtype`)."""
+        return self.backend.to_dtype(x, self.dtype) if self.short else self.out(x)
 
     def const(self, value: Any, like: Any) -> Any:
         return self.xp.asarray(value, dtype=like.dtype, device=self.backend.device_of(like))

@@ -153,8 +153,8 @@ def cauchy_values(
     n = math.prod(shape)
     u = m.load(backend.uniform(data, (n,), dtype, _EPS[dtype], 1.0, device, counters))
     pi = m.const(float(np.asarray(np.pi, numpy_dtype(dtype)).astype(np.float64)), u)
-    v = m.round(m.round(u - m.const(0.5, u)) * pi)
-    return backend.xp.reshape(m.out(m.tan(v)), shape)
+    v = m.round_nan(m.round_nan(u - m.const(0.5, u)) * pi)
+    return backend.xp.reshape(m.out_nan(m.tan(v)), shape)
 
 
 def folds(dtype: str, p: Param, shape: tuple[int, ...]) -> bool:
@@ -186,8 +186,8 @@ def pareto_values(
     e = backend.xp.reshape(e, shape)
     bc = _carried(m, b, e)
     if folds(dtype, b, shape) if folded is None else folded:
-        return m.out(m.exp(m.round(e * m.round(m.const(1.0, bc) / bc))))
-    return m.out(m.exp(m.round(e / bc)))
+        return m.out_nan(m.exp(m.round_nan(e * m.round_nan(m.const(1.0, bc) / bc))))
+    return m.out_nan(m.exp(m.round_nan(e / bc)))
 
 
 def lognormal_values(
@@ -211,13 +211,13 @@ def lognormal_values(
     n = math.prod(shape)
     if not (folds(dtype, sigma, shape) if folded is None else folded):
         z = m.load(xp.reshape(backend.normal(data, (n,), dtype, device, counters), shape))
-        return m.out(m.exp(m.round(z * _carried(m, sigma, z))))
+        return m.out_nan(m.exp(m.round_nan(z * _carried(m, sigma, z))))
     # normal = sqrt2 * erf_inv(u): XLA multiplies erf_inv(u) by the folded sqrt2 * sigma
     u = m.load(backend.uniform(data, (n,), dtype, normal_low(dtype), 1.0, device, counters))
-    ei = erf_inv_f64(m.ops, u) if m.wide else m.round(erf_inv_f32(m.ops, u))
+    ei = erf_inv_f64(m.ops, u) if m.wide else m.round_nan(erf_inv_f32(m.ops, u))
     ei = xp.reshape(ei, shape)
     s = _carried(m, sigma, ei)
-    return m.out(m.exp(m.round(ei * m.round(m.const(root2_16(dtype), s) * s))))
+    return m.out_nan(m.exp(m.round_nan(ei * m.round_nan(m.const(root2_16(dtype), s) * s))))
 
 
 def weibull_min_values(
@@ -244,18 +244,20 @@ def weibull_min_values(
     x = xp.reshape(-m.log1p(-u), shape)  # negation exact
     power = promote(dtype, concentration.dtype or dtype)
     mp = DtypeArith(backend, power)
-    xw = mp.load(m.out(x))
+    xw = mp.load(m.out_nan(x))
     if concentration.array is None:  # 1.0 / c in Python (float64), then XLA's conversion
         inv = _carried(mp, Param(_reciprocal(concentration.value), None, None), xw)
     else:
         mc = DtypeArith(backend, concentration.dtype or dtype)
-        inv = mc.round(mc.const(1.0, mc.load(concentration.array)) / mc.load(concentration.array))
-        inv = mp.load(mc.out(inv))
+        inv = mc.round_nan(
+            mc.const(1.0, mc.load(concentration.array)) / mc.load(concentration.array)
+        )
+        inv = mp.load(mc.out_nan(inv))
     powered = mp.pow(xw, inv)
     final = promote(power, scale.dtype or power)
     mf = DtypeArith(backend, final)
-    y = mf.load(mp.out(powered))
-    return mf.out(mf.round(y * _carried(mf, scale, y)))
+    y = mf.load(mp.out_nan(powered))
+    return mf.out_nan(mf.round_nan(y * _carried(mf, scale, y)))
 
 
 def _block_param(block: Block, target: Backend, p: Param, dev: Any) -> Param:

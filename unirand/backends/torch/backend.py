@@ -113,6 +113,18 @@ class TorchBackend(Backend):
     def round16(self, x: Any, dtype: str) -> Any:
         return nan_to_16(self.xp, x, dtype, self.bitcast, super().round16(x, dtype))
 
+    def from16(self, x: Any) -> Any:
+        # torch's CPU kernels widen every float16 NaN to 0x7FFFFFFF; the NaN lanes are set
+        # from the bits (sign, payload shifted into place; bfloat16: the top half)
+        wide = x.to(torch.float32)
+        bits = x.view(torch.int16).to(torch.int64) & 0xFFFF
+        if x.dtype == torch.bfloat16:
+            nan = bits << 16
+        else:
+            nan = ((bits & 0x8000) << 16) | 0x7F800000 | ((bits & 0x3FF) << 13)
+        nan = torch.where(nan >= 2**31, nan - 2**32, nan).to(torch.int32).view(torch.float32)
+        return torch.where(torch.isnan(wide), nan, wide)
+
     def to16(self, x: Any, dtype: str) -> Any:
         r = self.round16(x, dtype)
         if dtype != "bfloat16":
