@@ -218,7 +218,18 @@ def jax_path(target: Target, column: str) -> str | None:
     from ..samplers.jax_native import decisions
 
     family, _, dtype = column.partition("/")
-    verdicts = [v for (_, f, d, _), v in decisions().items() if f == family and d == dtype]
+    # the verdicts of this row's x64 setting only (a worker may have run the other one first)
+    if target.x64 is None:
+        import jax
+
+        x32 = not getattr(jax.config, "jax_enable_x64", False)
+    else:
+        x32 = not target.x64
+    verdicts = [
+        v
+        for (_, f, d, variant), v in decisions().items()
+        if f == family and d == dtype and variant.endswith("/x32") == x32
+    ]
     return "native" if all(verdicts) else "portable"
 
 
